@@ -1,0 +1,49 @@
+# Kimberlite — the two commands of the README, and a few more.
+#   make          build build/bin/kimberlite (Release)
+#   make run      install what is missing, build, run the demo
+#   make test     install what is missing, build, run every test: Release, then ASan+UBSan
+#   make bench    micro-benchmarks (Google Benchmark)
+BUILD_DIR   ?= build
+ASAN_DIR    ?= build-asan
+JOBS        ?= $(shell nproc)
+CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
+
+.PHONY: all deps build run demo test test-release test-asan bench bench-quick format tidy clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR) -j$(JOBS)
+
+run: build
+	@rm -rf $(BUILD_DIR)/demo
+	@$(BUILD_DIR)/bin/kimberlite demo --data $(BUILD_DIR)/demo
+
+test: test-release test-asan
+
+test-release: build
+	cd $(BUILD_DIR) && ctest $(CTEST_FLAGS)
+
+test-asan: deps
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKMB_SANITIZE=ON -DKMB_BUILD_BENCHMARKS=OFF >/dev/null
+	@cmake --build $(ASAN_DIR) -j$(JOBS)
+	cd $(ASAN_DIR) && ctest $(CTEST_FLAGS)
+
+bench: build
+	$(BUILD_DIR)/bin/kimberlite-microbench
+
+bench-quick: build
+	$(BUILD_DIR)/bin/kimberlite-microbench --benchmark_min_time=0.05
+
+format:
+	@find src bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+tidy: build
+	@find src -name '*.cc' ! -name '*_test.cc' | xargs clang-tidy -p $(BUILD_DIR) --quiet
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)
