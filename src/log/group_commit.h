@@ -1,0 +1,80 @@
+// GroupCommitter: lets many threads append to one Partition and share fdatasync calls.
+//
+// Each append() call is one atomic batch and returns only when that batch is durable (or failed).
+// Callers queue up; the caller at the front becomes the leader: it optionally waits up to
+// `wait_max_us` for more batches to arrive, takes queued batches up to `group_size_max_bytes`,
+// writes them one after another and issues a single sync for all of them, then wakes their
+// callers with their offsets. While one group syncs, the next group forms behind it — so the
+// number of syncs per second stays bounded by the disk while throughput grows with concurrency.
+// (The writer-queue design follows leveldb's DBImpl::Write.)
+//
+// Timestamps come from the Clock, chosen by the committer when the group is written, never by
+// callers; they never go backwards within a partition.
+//
+// Back-pressure: at most `queue_depth_max` callers wait; more block until there is room.
+// If a write or sync fails, every batch of the group gets the error (none of them is acknowledged)
+// and the Partition is poisoned (see partition.h), so later appends fail fast.
+//
+// Thread-safety: all methods are thread-safe. Reads see durable records only.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <span>
+
+#include "io/clock.h"
+#include "log/partition.h"
+
+namespace kmb::log {
+
+struct GroupCommitOptions {
+  std::uint64_t group_size_max_bytes = 8ULL << 20;
+  std::uint32_t wait_max_us = 0;  // How long a leader waits for followers; 0 = never wait.
+  std::uint32_t queue_depth_max = 4096;
+};
+
+struct GroupCommitStats {
+  std::uint64_t batches = 0;
+  std::uint64_t records = 0;
+  std::uint64_t syncs = 0;
+};
+
+class GroupCommitter {
+ public:
+  GroupCommitter(std::unique_ptr<Partition> partition, io::Clock& clock, const GroupCommitOptions& options = {});
+
+  // Appends one atomic batch; returns after it is durable.
+  Result<AppendResult> append(std::span<const RecordInput> batch);
+
+  Result<Record> read(std::uint64_t offset);
+  Result<std::vector<Record>> read_range(std::uint64_t from, std::uint64_t to,
+                                         std::uint64_t size_max_bytes = 16ULL << 20);
+  std::uint64_t durable_offset();
+  GroupCommitStats stats();
+
+ private:
+  struct Writer {
+    std::span<const RecordInput> batch;
+    Result<AppendResult> result = internal_error("not yet committed");
+    bool done = false;
+    std::condition_variable ready;
+  };
+
+  void commit_group(std::unique_lock<std::mutex>& queue_lock, Writer& leader);
+
+  std::unique_ptr<Partition> partition_;
+  io::Clock& clock_;
+  GroupCommitOptions options_;
+
+  std::mutex queue_mutex_;             // Guards queue_ and stats_.
+  std::condition_variable queue_room_; // Signalled when the queue shrinks.
+  std::deque<Writer*> queue_;
+  GroupCommitStats stats_;
+
+  std::mutex partition_mutex_;  // Guards partition_: the leader's write+sync, and readers.
+};
+
+}  // namespace kmb::log
