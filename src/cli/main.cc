@@ -1,0 +1,34 @@
+// kimberlite: the one command-line tool and (in later versions) server of Kimberlite.
+#include <iostream>
+
+#include "cli/commands.h"
+
+#ifndef KMB_VERSION
+#define KMB_VERSION "0.0.0"
+#endif
+
+namespace kmb::cli {
+
+int report_error(const Status& status) {
+  std::cerr << "kimberlite: " << status.to_string() << '\n';
+  return status.code() == StatusCode::invalid_argument ? exit_usage : exit_error;
+}
+
+}  // namespace kmb::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"Kimberlite: a compliance-first database. All data is an immutable, hash-chained log."};
+  app.set_version_flag("--version", KMB_VERSION);
+  app.require_subcommand(1);
+  int exit_code = kmb::cli::exit_success;
+  kmb::cli::add_verify_command(app, exit_code);
+  kmb::cli::add_log_commands(app, exit_code);
+  kmb::cli::add_demo_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? kmb::cli::exit_success : kmb::cli::exit_usage;
+  }
+  return exit_code;
+}
