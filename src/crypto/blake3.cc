@@ -48,7 +48,7 @@ constexpr Schedule make_schedule() {
 constexpr Schedule schedule = make_schedule();
 static_assert(schedule[1][0] == 2);
 static_assert(schedule[1][15] == 8);
-static_assert(schedule[2][0] == 3);  // permutation applied twice: m[2] -> position of m[3].
+static_assert(schedule[2][0] == 3);  // Round 2 starts with m[3]: the permutation applied twice.
 
 #define KMB_BLAKE3_INLINE inline __attribute__((always_inline))
 
@@ -90,7 +90,7 @@ using Words = std::array<std::uint32_t, 8>;
 KMB_BLAKE3_INLINE void compress_rounds(std::uint32_t (&v)[16], const Words& chaining_value, const std::uint8_t* block,
                                        std::uint64_t counter, std::uint32_t block_size, std::uint32_t flags) {
   std::uint32_t m[16];
-  for (int i = 0; i < 16; i++) m[i] = load_le<std::uint32_t>(block + 4 * i);
+  for (std::size_t i = 0; i < 16; i++) m[i] = load_le<std::uint32_t>(block + 4 * i);
   for (int i = 0; i < 8; i++) v[i] = chaining_value[i];
   v[8] = iv[0];
   v[9] = iv[1];
@@ -122,7 +122,7 @@ void compress_extended(const Words& chaining_value, const std::uint8_t* block, s
                        std::uint32_t block_size, std::uint32_t flags, std::uint8_t* out) {
   std::uint32_t v[16];
   compress_rounds(v, chaining_value, block, counter, block_size, flags);
-  for (int i = 0; i < 8; i++) {
+  for (std::size_t i = 0; i < 8; i++) {
     store_le<std::uint32_t>(out + 4 * i, v[i] ^ v[i + 8]);
     store_le<std::uint32_t>(out + 32 + 4 * i, v[i + 8] ^ chaining_value[i]);
   }
@@ -130,7 +130,7 @@ void compress_extended(const Words& chaining_value, const std::uint8_t* block, s
 
 Words words_from_key(const std::uint8_t* key) {
   Words words;
-  for (int i = 0; i < 8; i++) words[i] = load_le<std::uint32_t>(key + 4 * i);
+  for (std::size_t i = 0; i < 8; i++) words[i] = load_le<std::uint32_t>(key + 4 * i);
   return words;
 }
 
@@ -280,7 +280,7 @@ struct Blake3::Output {
   static Output parent(const Words& left, const Words& right, const Words& key_words, std::uint32_t flags) {
     Output output;
     output.input_chaining_value = key_words;
-    for (int i = 0; i < 8; i++) {
+    for (std::size_t i = 0; i < 8; i++) {
       store_le<std::uint32_t>(output.block.data() + 4 * i, left[i]);
       store_le<std::uint32_t>(output.block.data() + 32 + 4 * i, right[i]);
     }

@@ -13,7 +13,7 @@
 namespace kmb::crypto {
 
 // RFC 5869: the output may be at most 255 hash lengths.
-inline constexpr std::size_t hkdf_sha256_output_size_max = 255 * 32;
+inline constexpr std::size_t hkdf_sha256_output_size_max = std::size_t{255} * 32;
 // OpenSSL 3.0 keeps `info` in a fixed 1024-byte buffer.
 inline constexpr std::size_t hkdf_sha256_info_size_max = 1024;
 

@@ -10,7 +10,6 @@
 namespace kmb::crypto {
 namespace {
 
-using testing::hex;
 using testing::repeated;
 
 Bytes ascending(std::uint8_t first, std::uint8_t last) {
