@@ -1,0 +1,115 @@
+// The read side of a tenant's projections, as the SQL executor sees it: a consistent snapshot at
+// one log position, offering table scans, primary-key lookups, index ranges and row history.
+//
+// Positions are log offsets. A row version is visible at position p when
+// created_at <= p < superseded_at. "AS OF POSITION p" means: the state right after the record at
+// offset p was applied. A ReadView's own position() is the newest durable position; nothing newer
+// (not yet durable) is ever visible through it.
+//
+// Thread-safety: a ReadView holds the tenant's projections stable (a shared lock) for its lifetime;
+// use it from one thread and release it promptly. TableViews must not outlive their ReadView.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/bytes.h"
+#include "base/status.h"
+#include "kernel/command.h"
+#include "kernel/schema.h"
+#include "kernel/value.h"
+
+namespace kmb::projection {
+
+using kernel::Position;
+
+struct RowVersion {
+  kernel::RowKey key;
+  kernel::Row row;  // one value per TableDef::columns entry (dropped columns included)
+  Position created_at = 0;
+  std::uint64_t created_ns = 0;  // commit timestamp of created_at (nanoseconds since the epoch)
+  Position superseded_at = kernel::position_max;
+  std::uint64_t superseded_ns = 0;
+  std::string actor;      // of the change that created this version
+  std::string reason;     // of the change that created this version
+  std::string operation;  // "INSERT", "UPDATE" or "DELETE"
+  bool tombstone = false; // a DELETE: appears in history only, never in AS OF results
+
+  bool visible_at(Position p) const { return !tombstone && created_at <= p && p < superseded_at; }
+};
+
+// An inclusive or exclusive bound on an encoded key (kernel::encode_key of the key columns; a
+// prefix of a composite key bounds all keys that start with it).
+struct KeyBound {
+  Bytes key;
+  bool inclusive = true;
+};
+
+// Visitors return false to stop early.
+using VersionVisitor = std::function<bool(const RowVersion&)>;
+
+class TableView {
+ public:
+  virtual ~TableView() = default;
+  virtual const kernel::TableDef& def() const = 0;
+  virtual Position as_of() const = 0;
+
+  // Rows visible at as_of(), in primary-key (or row id) order.
+  virtual Status scan(const VersionVisitor& visit) const = 0;
+  // Rows visible at as_of() whose primary key lies within the bounds, in key order.
+  virtual Status scan_key_range(const std::optional<KeyBound>& lower, const std::optional<KeyBound>& upper,
+                                const VersionVisitor& visit) const = 0;
+  // The row with this key visible at as_of(), or nullopt.
+  virtual Result<std::optional<RowVersion>> get(const kernel::RowKey& key) const = 0;
+  // Rows visible at as_of() whose index key (the index's columns, encoded) lies within the bounds,
+  // in index-key order. not_found if the index does not exist at as_of().
+  virtual Status scan_index(std::uint32_t index_id, const std::optional<KeyBound>& lower,
+                            const std::optional<KeyBound>& upper, const VersionVisitor& visit) const = 0;
+  // Every version (tombstones included) whose lifetime [created_at, superseded_at) overlaps the
+  // closed position range [from, to], ordered by key then created_at.
+  virtual Status scan_history(Position from, Position to, const VersionVisitor& visit) const = 0;
+};
+
+// One entry of the audit trail: one committed command record.
+struct AuditEntry {
+  Position position = 0;
+  std::uint64_t timestamp_ns = 0;
+  std::uint64_t client_id = 0;
+  std::string actor;
+  std::string reason;
+  std::string operation;  // of each command, joined by ", " when a record holds several kinds
+  std::string table;      // the table (or stream) name, "" when none
+  std::string statement;  // the SQL text
+  std::uint64_t row_count = 0;
+};
+
+class ReadView {
+ public:
+  virtual ~ReadView() = default;
+
+  // The newest durable position; nullopt while the tenant's log is empty.
+  virtual std::optional<Position> position() const = 0;
+  // The oldest position a query may ask for (the first record); nullopt while empty.
+  virtual std::optional<Position> first_position() const = 0;
+  // The catalog, versioned (use the `p` arguments of its lookups).
+  virtual const kernel::Catalog& catalog() const = 0;
+
+  // Table `name` as it was at position `as_of`. invalid_argument if as_of is beyond position()
+  // ("position N is in the future; the latest is M") or before first_position(); not_found if the
+  // table did not exist at as_of.
+  virtual Result<std::unique_ptr<TableView>> table(std::string_view name, Position as_of) const = 0;
+
+  // The newest position whose commit timestamp is <= timestamp_ns. invalid_argument when the
+  // timestamp precedes the first record.
+  virtual Result<Position> position_at_timestamp(std::uint64_t timestamp_ns) const = 0;
+  virtual Result<std::uint64_t> timestamp_at_position(Position position) const = 0;
+
+  // The audit trail, oldest first, positions within [from, to].
+  virtual Status scan_audit(Position from, Position to, const std::function<bool(const AuditEntry&)>& visit) const = 0;
+};
+
+}  // namespace kmb::projection

@@ -1,0 +1,57 @@
+// The SQL engine: text in, results (or committed writes) out.
+//
+//   lexer -> parser (AST) -> binder/planner (names, types, plan with index selection) -> executor
+//
+// Reads run against Session::read_view(); writes (INSERT/UPDATE/DELETE/DDL) are evaluated inside
+// Session::write() against the newest state and become one CommandRecord — one log record — each.
+// Time travel (AS OF POSITION/TIMESTAMP, FOR SYSTEM_TIME ...) picks the position per table reference.
+//
+// Thread-safety: an Engine is immutable after construction and may be shared by threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "kernel/value.h"
+#include "sql/session.h"
+
+namespace kmb::sql {
+
+struct EngineOptions {
+  std::uint32_t expression_depth_max = 200;
+  std::uint64_t result_rows_max = 10'000'000;
+  std::uint64_t statement_size_max_bytes = 1 << 20;
+};
+
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<kernel::Type> types;  // one per column; Type::null when unknown (all NULL)
+  std::vector<kernel::Row> rows;
+  std::uint64_t rows_affected = 0;            // INSERT/UPDATE/DELETE
+  std::optional<kernel::Position> position;   // the log position of a committed write
+  std::string tag;                            // "SELECT 3", "INSERT 2", "CREATE TABLE", ...
+};
+
+class Engine {
+ public:
+  explicit Engine(const EngineOptions& options = {});
+
+  // Executes one statement (a trailing ';' is allowed). Parameters bind to $1, $2, ...
+  // Errors: invalid_argument for syntax ("syntax error at line 2, column 7: ..."), unknown names,
+  // type errors and constraint violations; other codes from the session.
+  Result<QueryResult> execute(Session& session, std::string_view sql, std::span<const kernel::Value> parameters,
+                              const AuditContext& audit) const;
+
+  // Splits a script into statements (respecting quotes and comments) without executing them.
+  static Result<std::vector<std::string>> split_statements(std::string_view script);
+
+ private:
+  EngineOptions options_;
+};
+
+}  // namespace kmb::sql

@@ -1,0 +1,50 @@
+// The seam between the SQL engine and the database: what the engine needs from a tenant to run a
+// statement. The database layer (src/db) implements it over the tenant's log and projections; the
+// SQL engine never touches the log, files or the clock.
+//
+// Thread-safety: implementations are thread-safe; the engine may run statements of different
+// sessions of one tenant concurrently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "kernel/command.h"
+#include "projection/read_view.h"
+
+namespace kmb::sql {
+
+// Who is acting and why; recorded in the log record of every write (covered by the hash chain).
+struct AuditContext {
+  std::string actor;
+  std::string reason;
+  std::uint64_t client_id = 0;
+};
+
+struct CommitResult {
+  kernel::Position position = 0;
+  std::uint64_t timestamp_ns = 0;  // chosen by the committer, never by the client
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+
+  // A consistent snapshot at the newest durable position, for reads.
+  virtual Result<std::unique_ptr<projection::ReadView>> read_view() = 0;
+
+  // Runs `build` under the tenant's write lock, with a view of the newest applied state (which may
+  // include writes that are not yet durable). `build` returns the CommandRecord to commit (with
+  // statement text; actor is filled from `audit`) — or an error, which aborts with nothing written.
+  // The record is then validated by the kernel (a rejected record changes nothing and its error is
+  // returned), appended to the tenant's log and applied to the projections; write() returns once it
+  // is durable. An empty record (no commands) commits nothing and returns the current position.
+  virtual Result<CommitResult> write(
+      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const AuditContext& audit) = 0;
+};
+
+}  // namespace kmb::sql
