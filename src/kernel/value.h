@@ -54,6 +54,8 @@ bool is_numeric_type(Type type);  // integers, real, double, decimal
 struct Decimal {
   __int128 mantissa = 0;
   std::uint8_t scale = 0;  // value = mantissa / 10^scale; scale <= 38
+  // Representation equality (1.0 != 1.00 here); Value's == and compare_values compare by value.
+  friend bool operator==(const Decimal&, const Decimal&) = default;
 };
 
 using Uuid = std::array<std::uint8_t, 16>;
