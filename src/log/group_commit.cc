@@ -56,12 +56,16 @@ void GroupCommitter::commit_group(std::unique_lock<std::mutex>& queue_lock, Writ
         records += writer->batch.size();
       }
     }
-    if (any_written) {
-      Status synced = partition_->sync();
-      if (!synced.ok()) {
-        for (Writer* writer : group) {
-          if (writer->result.ok()) writer->result = synced;
-        }
+  }
+  if (any_written) {
+    std::uint64_t end = 0;
+    for (Writer* writer : group) {
+      if (writer->result.ok()) end = std::max(end, writer->result->first_offset + writer->result->record_count);
+    }
+    Status synced = wait_durable(end);
+    if (!synced.ok()) {
+      for (Writer* writer : group) {
+        if (writer->result.ok()) writer->result = synced;
       }
     }
   }
@@ -69,7 +73,6 @@ void GroupCommitter::commit_group(std::unique_lock<std::mutex>& queue_lock, Writ
   queue_lock.lock();
   stats_.batches += group.size();
   stats_.records += records;
-  if (any_written) stats_.syncs++;
   for (Writer* writer : group) {
     KMB_ASSERT(queue_.front() == writer);
     queue_.pop_front();
@@ -78,6 +81,62 @@ void GroupCommitter::commit_group(std::unique_lock<std::mutex>& queue_lock, Writ
   }
   if (!queue_.empty()) queue_.front()->ready.notify_one();
   queue_room_.notify_all();
+}
+
+Result<AppendResult> GroupCommitter::write(std::span<const RecordInput> batch) {
+  std::lock_guard<std::mutex> partition_lock(partition_mutex_);
+  Result<AppendResult> result = partition_->write(batch, clock_.realtime_ns());
+  if (result.ok()) {
+    std::lock_guard<std::mutex> queue_lock(queue_mutex_);
+    stats_.batches++;
+    stats_.records += batch.size();
+  }
+  return result;
+}
+
+Status GroupCommitter::wait_durable(std::uint64_t end_offset) {
+  std::unique_lock<std::mutex> sync_lock(sync_mutex_);
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> partition_lock(partition_mutex_);
+      if (partition_->durable_offset() >= end_offset) return Status();
+      if (end_offset > partition_->next_offset()) {
+        return invalid_argument("wait_durable(" + std::to_string(end_offset) + ") is past the written end " +
+                                std::to_string(partition_->next_offset()));
+      }
+      if (partition_->poisoned()) {
+        return partition_->begin_sync().status();  // Names the error that poisoned it.
+      }
+    }
+    if (!syncing_) break;
+    sync_done_.wait(sync_lock);
+  }
+  syncing_ = true;
+  sync_lock.unlock();
+  Status status;
+  Result<Partition::SyncTicket> ticket = [&] {
+    std::lock_guard<std::mutex> partition_lock(partition_mutex_);
+    return partition_->begin_sync();
+  }();
+  if (!ticket.ok()) {
+    status = ticket.status();
+  } else if (ticket->file != nullptr) {
+    Status outcome = ticket->file->sync();  // The slow part, with no lock held.
+    std::lock_guard<std::mutex> partition_lock(partition_mutex_);
+    status = partition_->finish_sync(*ticket, outcome);
+  }
+  sync_lock.lock();
+  syncing_ = false;
+  if (status.ok()) {
+    std::lock_guard<std::mutex> queue_lock(queue_mutex_);
+    stats_.syncs++;
+  }
+  sync_done_.notify_all();
+  sync_lock.unlock();
+  if (!status.ok()) return status;
+  // Our ticket covered everything written before we began, which includes end_offset unless the
+  // caller asked about offsets written after; loop in that (rare) case.
+  return wait_durable(end_offset);
 }
 
 Result<Record> GroupCommitter::read(std::uint64_t offset) {

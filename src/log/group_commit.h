@@ -49,6 +49,13 @@ class GroupCommitter {
   // Appends one atomic batch; returns after it is durable.
   Result<AppendResult> append(std::span<const RecordInput> batch);
 
+  // The pipelined form, for callers that must order their writes under a lock of their own (the
+  // database's commit path) yet share syncs: write() appends a batch now, in call order, without
+  // waiting; wait_durable(end) returns once every offset below `end` is durable, sharing one
+  // fdatasync with every other waiter. A sync failure is returned to every waiter it covers.
+  Result<AppendResult> write(std::span<const RecordInput> batch);
+  Status wait_durable(std::uint64_t end_offset);
+
   Result<Record> read(std::uint64_t offset);
   Result<std::vector<Record>> read_range(std::uint64_t from, std::uint64_t to,
                                          std::uint64_t size_max_bytes = 16ULL << 20);
@@ -74,7 +81,11 @@ class GroupCommitter {
   std::deque<Writer*> queue_;
   GroupCommitStats stats_;
 
-  std::mutex partition_mutex_;  // Guards partition_: the leader's write+sync, and readers.
+  std::mutex partition_mutex_;  // Guards partition_ (never held during an fdatasync).
+
+  std::mutex sync_mutex_;  // Guards syncing_.
+  std::condition_variable sync_done_;
+  bool syncing_ = false;   // One thread at a time runs the fdatasync; the others wait for it.
 };
 
 }  // namespace kmb::log

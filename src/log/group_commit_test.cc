@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -127,6 +128,69 @@ TEST(GroupCommit, TimestampsComeFromTheCommitterClock) {
   EXPECT_EQ(committer.append(batch.inputs)->timestamp_ns, 5'000'000'000u);
   clock.set_realtime_ns(1);  // A wall clock stepping backwards does not reorder the log.
   EXPECT_EQ(committer.append(batch.inputs)->timestamp_ns, 5'000'000'000u);
+}
+
+}  // namespace
+}  // namespace kmb::log
+
+namespace kmb::log {
+namespace {
+
+TEST(GroupCommit, PipelinedWritesShareSyncs) {
+  testing::ScratchDirectory scratch;
+  io::PosixStorage storage;
+  io::RealClock clock;
+  auto partition = Partition::open(storage, scratch.path() + "/log", options());
+  ASSERT_TRUE(partition.ok());
+  GroupCommitter committer(std::move(partition).value(), clock);
+  std::mutex order_mutex;  // Stands for the database's commit lock: writes are ordered under it.
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; t++) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 30; i++) {
+        Batch batch = Batch::for_offsets(0, 1 + (i % 3));
+        std::uint64_t end = 0;
+        {
+          std::lock_guard<std::mutex> lock(order_mutex);
+          Result<AppendResult> written = committer.write(batch.inputs);
+          if (!written.ok()) {
+            failures++;
+            continue;
+          }
+          end = written->first_offset + written->record_count;
+        }
+        if (!committer.wait_durable(end).ok()) failures++;
+        if (committer.durable_offset() < end) failures++;
+      }
+      (void)t;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  GroupCommitStats stats = committer.stats();
+  EXPECT_EQ(stats.batches, 240u);
+  EXPECT_LT(stats.syncs, stats.batches);
+  EXPECT_EQ(committer.wait_durable(committer.durable_offset() + 1).code(), StatusCode::invalid_argument);
+  Result<VerifyReport> report = verify_partition(storage, scratch.path() + "/log");
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->intact());
+  EXPECT_EQ(report->record_count, committer.durable_offset());
+}
+
+TEST(GroupCommit, PipelinedSyncFailureReachesTheWaiter) {
+  io::MemoryStorage storage(4);
+  io::ManualClock clock;
+  auto partition = Partition::open(storage, "/g", options());
+  ASSERT_TRUE(partition.ok());
+  GroupCommitter committer(std::move(partition).value(), clock);
+  Batch batch = Batch::for_offsets(0, 2);
+  Result<AppendResult> written = committer.write(batch.inputs);
+  ASSERT_TRUE(written.ok());
+  storage.fail_next_syncs(1);
+  EXPECT_EQ(committer.wait_durable(2).code(), StatusCode::io_error);
+  EXPECT_EQ(committer.wait_durable(2).code(), StatusCode::failed_precondition);
+  EXPECT_EQ(committer.durable_offset(), 0u);
 }
 
 }  // namespace

@@ -361,14 +361,28 @@ Result<AppendResult> Partition::write(std::span<const RecordInput> batch, std::u
 }
 
 Status Partition::sync() {
+  KMB_ASSIGN_OR_RETURN(SyncTicket ticket, begin_sync());
+  if (ticket.file == nullptr) return Status();
+  return finish_sync(ticket, ticket.file->sync());
+}
+
+Result<Partition::SyncTicket> Partition::begin_sync() {
   if (poisoned()) {
     return failed_precondition("log partition " + directory_ + " is read-only after an earlier error (" +
                                poison_reason_ + "); reopen it to recover");
   }
-  if (durable_offset_ == next_offset_) return Status();
-  Status synced = segments_.back().file->sync();
-  if (!synced.ok()) return poison(synced.with_context("syncing " + segment_path(segments_.back().summary.base_offset)));
-  durable_offset_ = next_offset_;
+  if (durable_offset_ == next_offset_) return SyncTicket{nullptr, durable_offset_};
+  // Segments before the active one were synced when they were sealed.
+  return SyncTicket{segments_.back().file.get(), next_offset_};
+}
+
+Status Partition::finish_sync(const SyncTicket& ticket, const Status& outcome) {
+  if (!outcome.ok()) return poison(outcome.with_context("syncing " + ticket.file->path()));
+  if (poisoned()) {
+    return failed_precondition("log partition " + directory_ + " is read-only after an earlier error (" +
+                               poison_reason_ + "); reopen it to recover");
+  }
+  durable_offset_ = std::max(durable_offset_, ticket.offset);
   return Status();
 }
 

@@ -86,6 +86,17 @@ class Partition {
   // Makes every written batch durable (fdatasync).
   Status sync();
 
+  // sync() in two halves, so that a caller sharing the partition between threads can run the slow
+  // fdatasync without holding its lock: begin_sync() names the file and the offset it will make
+  // durable; the caller syncs `file` (unlocked; null when there is nothing to sync), then reports
+  // the outcome to finish_sync() (a failure poisons the partition).
+  struct SyncTicket {
+    io::File* file = nullptr;
+    std::uint64_t offset = 0;  // Everything below it is durable once `file` is synced.
+  };
+  Result<SyncTicket> begin_sync();
+  Status finish_sync(const SyncTicket& ticket, const Status& outcome);
+
   // write() + sync().
   Result<AppendResult> append(std::span<const RecordInput> batch, std::uint64_t timestamp_ns);
 
