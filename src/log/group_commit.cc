@@ -48,12 +48,15 @@ void GroupCommitter::commit_group(std::unique_lock<std::mutex>& queue_lock, Writ
   bool any_written = false;
   {
     std::lock_guard<std::mutex> partition_lock(partition_mutex_);
-    const std::uint64_t timestamp = clock_.realtime_ns();
-    for (Writer* writer : group) {
-      writer->result = partition_->write(writer->batch, timestamp);
-      if (writer->result.ok()) {
+    std::vector<std::span<const RecordInput>> batches;
+    batches.reserve(group.size());
+    for (Writer* writer : group) batches.push_back(writer->batch);
+    std::vector<Result<AppendResult>> results = partition_->write_many(batches, clock_.realtime_ns());
+    for (std::size_t i = 0; i < group.size(); i++) {
+      group[i]->result = std::move(results[i]);
+      if (group[i]->result.ok()) {
         any_written = true;
-        records += writer->batch.size();
+        records += group[i]->batch.size();
       }
     }
   }

@@ -298,26 +298,64 @@ Status Partition::validate_batch(std::span<const RecordInput> batch) const {
 }
 
 Result<AppendResult> Partition::write(std::span<const RecordInput> batch, std::uint64_t timestamp_ns) {
+  std::vector<Result<AppendResult>> results = write_many(std::span(&batch, 1), timestamp_ns);
+  KMB_ASSERT(results.size() == 1);
+  return std::move(results.front());
+}
+
+std::vector<Result<AppendResult>> Partition::write_many(std::span<const std::span<const RecordInput>> batches,
+                                                        std::uint64_t timestamp_ns) {
+  std::vector<Result<AppendResult>> results;
+  results.reserve(batches.size());
   if (poisoned()) {
-    return failed_precondition("log partition " + directory_ + " is read-only after an earlier error (" +
-                               poison_reason_ + "); reopen it to recover");
+    Status refused = failed_precondition("log partition " + directory_ + " is read-only after an earlier error (" +
+                                         poison_reason_ + "); reopen it to recover");
+    for (std::size_t i = 0; i < batches.size(); i++) results.push_back(refused);
+    return results;
   }
-  KMB_TRY(validate_batch(batch));
-  std::uint64_t batch_bytes = 0;
-  for (const RecordInput& input : batch) batch_bytes += input_size(input);
-  if (segments_.back().summary.record_count > 0 &&
-      segments_.back().summary.segment_size + batch_bytes > options_.segment_size_max_bytes) {
-    KMB_TRY(seal_active_segment());
-  }
-  Segment& active = segments_.back();
   const std::uint64_t timestamp = std::max(timestamp_ns, last_timestamp_ns_);
-  const std::uint64_t first_offset = next_offset_;
-  const std::uint64_t start = active.summary.segment_size;
-  std::uint64_t last_entry_position = active.last_entry_position;
-  std::vector<IndexEntry> new_entries;
-  ChainHash hash = last_hash_;
+  Staging staging = begin_staging();
+  for (std::size_t i = 0; i < batches.size(); i++) {
+    const std::span<const RecordInput> batch = batches[i];
+    if (Status valid = validate_batch(batch); !valid.ok()) {
+      results.push_back(valid);
+      continue;
+    }
+    std::uint64_t batch_bytes = 0;
+    for (const RecordInput& input : batch) batch_bytes += input_size(input);
+    const Segment& active = segments_.back();
+    if (active.summary.record_count + staging.record_count > 0 &&
+        active.summary.segment_size + write_buffer_.size() + batch_bytes > options_.segment_size_max_bytes) {
+      // Batches never span segments: write what is staged, seal, and start the next segment.
+      Status rotated = flush_staging(staging, timestamp, results);
+      if (rotated.ok()) rotated = seal_active_segment();
+      if (!rotated.ok()) {
+        for (std::size_t j = i; j < batches.size(); j++) results.push_back(rotated);
+        return results;
+      }
+      staging = begin_staging();
+    }
+    results.push_back(stage_batch(batch, timestamp, staging));
+    staging.result_indexes.push_back(i);
+  }
+  Status ignored = flush_staging(staging, timestamp, results);  // Errors are in `results`.
+  (void)ignored;
+  return results;
+}
+
+Partition::Staging Partition::begin_staging() {
+  const Segment& active = segments_.back();
   write_buffer_.clear();
-  write_buffer_.reserve(batch_bytes);
+  Staging staging;
+  staging.start = active.summary.segment_size;
+  staging.hash = last_hash_;
+  staging.last_entry_position = active.last_entry_position;
+  return staging;
+}
+
+AppendResult Partition::stage_batch(std::span<const RecordInput> batch, std::uint64_t timestamp, Staging& staging) {
+  const Segment& active = segments_.back();
+  const std::uint64_t first_offset = next_offset_ + staging.record_count;
   for (std::size_t i = 0; i < batch.size(); i++) {
     const RecordInput& input = batch[i];
     RecordHeader header;
@@ -330,34 +368,45 @@ Result<AppendResult> Partition::write(std::span<const RecordInput> batch, std::u
     header.request_id = input.request_id;
     header.reason_length = static_cast<std::uint32_t>(input.reason.size());
     header.payload_length = static_cast<std::uint32_t>(input.payload.size());
-    header.prev_hash = hash;
-    const std::uint64_t position = start + write_buffer_.size();
-    if ((active.summary.record_count == 0 && i == 0) ||
-        position - last_entry_position >= options_.index_interval_bytes) {
-      new_entries.push_back(IndexEntry{header.offset, position});
-      last_entry_position = position;
+    header.prev_hash = staging.hash;
+    const std::uint64_t position = staging.start + write_buffer_.size();
+    if ((active.summary.record_count == 0 && staging.record_count == 0 && i == 0) ||
+        position - staging.last_entry_position >= options_.index_interval_bytes) {
+      staging.entries.push_back(IndexEntry{header.offset, position});
+      staging.last_entry_position = position;
     }
-    hash = encode_record(header, input.reason, input.payload, write_buffer_);
+    staging.hash = encode_record(header, input.reason, input.payload, write_buffer_);
   }
-  KMB_ASSERT(write_buffer_.size() == batch_bytes);
-  Status written = active.file->write_at(start, write_buffer_);
+  staging.record_count += batch.size();
+  return AppendResult{first_offset, batch.size(), timestamp, staging.hash};
+}
+
+Status Partition::flush_staging(Staging& staging, std::uint64_t timestamp, std::vector<Result<AppendResult>>& results) {
+  if (staging.record_count == 0) return Status();
+  Segment& active = segments_.back();
+  KMB_ASSERT(staging.start == active.summary.segment_size);
+  Status written = active.file->write_at(staging.start, write_buffer_);
   if (!written.ok()) {
-    // Take back whatever part of the batch reached the file so that the next batch follows the
+    // Take back whatever part of the buffer reached the file so that the next batch follows the
     // last good record; if even that fails, the file's tail is unknown: stop writing.
-    Status rolled_back = active.file->truncate(start);
-    if (!rolled_back.ok()) return poison(written);
-    return written.with_context("appending to " + segment_path(active.summary.base_offset));
+    Status rolled_back = active.file->truncate(staging.start);
+    Status failure = rolled_back.ok() ? written.with_context("appending to " + segment_path(active.summary.base_offset))
+                                      : poison(written);
+    for (std::size_t index : staging.result_indexes) results[index] = failure;
+    staging = Staging{};
+    return failure;
   }
-  active.summary.segment_size += batch_bytes;
-  active.summary.record_count += batch.size();
-  active.summary.last_hash = hash;
+  active.summary.segment_size += write_buffer_.size();
+  active.summary.record_count += staging.record_count;
+  active.summary.last_hash = staging.hash;
   active.summary.last_timestamp_ns = timestamp;
-  active.summary.entries.insert(active.summary.entries.end(), new_entries.begin(), new_entries.end());
-  active.last_entry_position = last_entry_position;
-  next_offset_ += batch.size();
-  last_hash_ = hash;
+  active.summary.entries.insert(active.summary.entries.end(), staging.entries.begin(), staging.entries.end());
+  active.last_entry_position = staging.last_entry_position;
+  next_offset_ += staging.record_count;
+  last_hash_ = staging.hash;
   last_timestamp_ns_ = timestamp;
-  return AppendResult{first_offset, batch.size(), timestamp, hash};
+  staging = Staging{};
+  return Status();
 }
 
 Status Partition::sync() {

@@ -83,6 +83,11 @@ class Partition {
   // record first: on invalid input nothing is written. On an I/O error the batch is rolled back.
   Result<AppendResult> write(std::span<const RecordInput> batch, std::uint64_t timestamp_ns);
 
+  // write() for several independent batches with one write to the file (group commit). Each
+  // batch gets its own result: an invalid batch fails alone; an I/O error fails the batches it hit.
+  std::vector<Result<AppendResult>> write_many(std::span<const std::span<const RecordInput>> batches,
+                                               std::uint64_t timestamp_ns);
+
   // Makes every written batch durable (fdatasync).
   Status sync();
 
@@ -151,6 +156,19 @@ class Partition {
     std::uint64_t last_entry_position = 0;
   };
 
+
+  // Batches encoded into write_buffer_ but not yet written to the active segment.
+  struct Staging {
+    std::uint64_t start = 0;  // File position of write_buffer_[0].
+    std::uint64_t record_count = 0;
+    ChainHash hash{};
+    std::uint64_t last_entry_position = 0;
+    std::vector<IndexEntry> entries;
+    std::vector<std::size_t> result_indexes;
+  };
+  Staging begin_staging();
+  AppendResult stage_batch(std::span<const RecordInput> batch, std::uint64_t timestamp, Staging& staging);
+  Status flush_staging(Staging& staging, std::uint64_t timestamp, std::vector<Result<AppendResult>>& results);
 
   Status create_or_load_manifest();
   Status recover();

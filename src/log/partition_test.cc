@@ -395,5 +395,39 @@ TEST(Partition, BigRecordGetsItsOwnSegment) {
   EXPECT_EQ(reopened->read(2)->payload, big);
 }
 
+TEST(Partition, WriteManyWritesIndependentBatchesAcrossRotations) {
+  io::MemoryStorage storage(18);
+  auto partition = open_ok(storage);
+  std::vector<Batch> owned;
+  std::uint64_t offset = 0;
+  for (int i = 0; i < 12; i++) {
+    owned.push_back(Batch::for_offsets(offset, 3));
+    offset += 3;
+  }
+  RecordInput bad{static_cast<RecordKind>(0), 0, 0, "", {}};
+  std::vector<std::span<const RecordInput>> batches;
+  for (std::size_t i = 0; i < owned.size(); i++) {
+    batches.push_back(owned[i].inputs);
+    if (i == 4) batches.push_back(std::span(&bad, 1));
+  }
+  std::vector<Result<AppendResult>> results = partition->write_many(batches, 77);
+  ASSERT_EQ(results.size(), batches.size());
+  EXPECT_EQ(results[5].status().code(), StatusCode::invalid_argument);
+  std::uint64_t expected = 0;
+  for (std::size_t i = 0; i < results.size(); i++) {
+    if (i == 5) continue;
+    ASSERT_TRUE(results[i].ok()) << i;
+    EXPECT_EQ(results[i]->first_offset, expected);
+    expected += 3;
+  }
+  ASSERT_TRUE(partition->sync().ok());
+  EXPECT_GT(partition->segment_count(), 2u) << "the group must rotate segments between batches";
+  expect_records(*partition, 36);
+  partition.reset();
+  auto reopened = open_ok(storage);
+  expect_records(*reopened, 36);
+  EXPECT_TRUE(verify_partition(storage, dir)->intact());
+}
+
 }  // namespace
 }  // namespace kmb::log
