@@ -87,8 +87,32 @@ void GroupCommitter::commit_group(std::unique_lock<std::mutex>& queue_lock, Writ
 }
 
 Result<AppendResult> GroupCommitter::write(std::span<const RecordInput> batch) {
+  return write(batch, clock_.realtime_ns());
+}
+
+std::uint64_t GroupCommitter::next_offset() {
+  std::lock_guard<std::mutex> lock(partition_mutex_);
+  return partition_->next_offset();
+}
+
+ChainHash GroupCommitter::last_hash() {
+  std::lock_guard<std::mutex> lock(partition_mutex_);
+  return partition_->last_hash();
+}
+
+std::uint64_t GroupCommitter::last_timestamp_ns() {
+  std::lock_guard<std::mutex> lock(partition_mutex_);
+  return partition_->last_timestamp_ns();
+}
+
+std::uint64_t GroupCommitter::size_bytes() {
+  std::lock_guard<std::mutex> lock(partition_mutex_);
+  return partition_->size_bytes();
+}
+
+Result<AppendResult> GroupCommitter::write(std::span<const RecordInput> batch, std::uint64_t timestamp_ns) {
   std::lock_guard<std::mutex> partition_lock(partition_mutex_);
-  Result<AppendResult> result = partition_->write(batch, clock_.realtime_ns());
+  Result<AppendResult> result = partition_->write(batch, timestamp_ns);
   if (result.ok()) {
     std::lock_guard<std::mutex> queue_lock(queue_mutex_);
     stats_.batches++;

@@ -54,7 +54,16 @@ class GroupCommitter {
   // waiting; wait_durable(end) returns once every offset below `end` is durable, sharing one
   // fdatasync with every other waiter. A sync failure is returned to every waiter it covers.
   Result<AppendResult> write(std::span<const RecordInput> batch);
+  // The same with a timestamp chosen by the caller (still never earlier than the last one).
+  Result<AppendResult> write(std::span<const RecordInput> batch, std::uint64_t timestamp_ns);
   Status wait_durable(std::uint64_t end_offset);
+
+  // The partition's write frontier: the next offset, the chain hash of the last written record and
+  // its timestamp. Stable while the caller holds whatever lock orders its writes.
+  std::uint64_t next_offset();
+  ChainHash last_hash();
+  std::uint64_t last_timestamp_ns();
+  std::uint64_t size_bytes();
 
   Result<Record> read(std::uint64_t offset);
   Result<std::vector<Record>> read_range(std::uint64_t from, std::uint64_t to,

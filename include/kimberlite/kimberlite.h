@@ -1,0 +1,47 @@
+// Kimberlite embedded C++ API.
+//
+//   #include <kimberlite/kimberlite.h>
+//
+//   auto db = kimberlite::Database::open("./data");            // Result<std::unique_ptr<Database>>
+//   kimberlite::Tenant* clinic = db.value()->tenant(1).value();
+//   kimberlite::AuditContext audit{"dr.smith", "annual check-up"};
+//   clinic->execute("CREATE TABLE patients (id BIGINT PRIMARY KEY, name TEXT NOT NULL)");
+//   kimberlite::Value params[] = {kimberlite::Value::integer(7), kimberlite::Value::text("Ada")};
+//   clinic->execute("INSERT INTO patients VALUES ($1, $2)", params, audit);
+//   auto result = clinic->execute("SELECT name FROM patients AS OF POSITION 1 WHERE id = $1", params);
+//   for (const kimberlite::Row& row : result->rows) std::cout << row[0].as_string() << "\n";
+//
+// Every call returns a Status or Result<T>: check ok(), read status().to_string() for the message.
+// Every write is one record in the tenant's hash-chained log, carrying the actor and reason of its
+// AuditContext and a timestamp chosen by the database. Database and Tenant are thread-safe.
+#pragma once
+
+#include "base/status.h"
+#include "db/database.h"
+#include "kernel/value.h"
+#include "sql/engine.h"
+
+namespace kimberlite {
+
+using Status = kmb::Status;
+using StatusCode = kmb::StatusCode;
+template <typename T>
+using Result = kmb::Result<T>;
+
+using Value = kmb::kernel::Value;
+using Type = kmb::kernel::Type;
+using Row = kmb::kernel::Row;
+using Position = kmb::kernel::Position;
+
+using AuditContext = kmb::sql::AuditContext;
+using QueryResult = kmb::sql::QueryResult;
+
+using Database = kmb::db::Database;
+using DatabaseOptions = kmb::db::DatabaseOptions;
+using Tenant = kmb::db::Tenant;
+using TenantInfo = kmb::db::TenantInfo;
+
+// Text of any value as Kimberlite prints it ("NULL", "2024-01-15", ...).
+inline std::string to_string(const Value& value) { return kmb::kernel::to_display(value); }
+
+}  // namespace kimberlite

@@ -1,0 +1,101 @@
+// Database: a data directory holding one log partition (and projections) per tenant, and the
+// Tenant handles through which SQL runs. This is the embedded API's engine room; the public header
+// include/kimberlite/kimberlite.h re-exports it.
+//
+//   DATA/tenants/<id>/log/        the tenant's hash-chained log (docs/format/log.md)
+//   DATA/tenants/<id>/snapshot    the newest projection checkpoint (a cache; docs/format/snapshot.md)
+//
+// Opening a tenant = load its snapshot (if present and consistent with the log) + replay the log
+// records after it; a missing, stale or corrupt snapshot means a full replay, never an error.
+//
+// Thread-safety: Database and Tenant are thread-safe. Tenant pointers stay valid until the Database
+// is destroyed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "io/clock.h"
+#include "io/storage.h"
+#include "kernel/value.h"
+#include "sql/engine.h"
+
+namespace kmb::db {
+
+struct DatabaseOptions {
+  bool create_if_missing = true;
+  // A checkpoint (projection snapshot) is written after this many committed records, and on close.
+  std::uint64_t checkpoint_interval_records = 100'000;
+  std::uint64_t segment_size_max_bytes = 64ULL << 20;
+  sql::EngineOptions engine;
+};
+
+struct TenantInfo {
+  std::uint64_t tenant_id = 0;
+  std::uint64_t record_count = 0;  // durable log records
+  std::uint64_t log_bytes = 0;
+  std::string head_hash;           // hex chain hash of the last record
+  std::string recovery;            // what opening did: snapshot used, records replayed, truncation
+};
+
+class Tenant;
+
+class Database {
+ public:
+  // Opens (creating if allowed) the data directory with real files and the real clock.
+  static Result<std::unique_ptr<Database>> open(const std::string& directory, const DatabaseOptions& options = {});
+  // The same over any Storage and Clock (tests, the simulator). Both must outlive the Database.
+  static Result<std::unique_ptr<Database>> open(io::Storage& storage, io::Clock& clock, const std::string& directory,
+                                                const DatabaseOptions& options = {});
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // The tenant's handle, opening (and if `create` creating) its log on first use.
+  Result<Tenant*> tenant(std::uint64_t tenant_id, bool create = true);
+  // Tenants present in the data directory.
+  Result<std::vector<std::uint64_t>> tenant_ids();
+
+  const std::string& directory() const { return directory_; }
+
+  struct Token {};
+  Database(Token, io::Storage& storage, io::Clock& clock, std::string directory, const DatabaseOptions& options,
+           std::unique_ptr<io::Storage> owned_storage, std::unique_ptr<io::Clock> owned_clock);
+
+ private:
+  std::unique_ptr<io::Storage> owned_storage_;
+  std::unique_ptr<io::Clock> owned_clock_;
+  io::Storage& storage_;
+  io::Clock& clock_;
+  std::string directory_;
+  DatabaseOptions options_;
+  sql::Engine engine_;
+  std::mutex tenants_mutex_;
+  std::map<std::uint64_t, std::unique_ptr<Tenant>> tenants_;
+};
+
+// One tenant: executes SQL against its projections and commits writes to its log.
+class Tenant {
+ public:
+  virtual ~Tenant() = default;
+  virtual std::uint64_t id() const = 0;
+
+  // Runs one SQL statement. Parameters bind to $1, $2, ...; `audit` names the actor and reason
+  // recorded with any write.
+  virtual Result<sql::QueryResult> execute(std::string_view sql, std::span<const kernel::Value> parameters = {},
+                                           const sql::AuditContext& audit = {}) = 0;
+
+  // Writes a projection snapshot now (normally automatic).
+  virtual Status checkpoint() = 0;
+  virtual Result<TenantInfo> info() = 0;
+  // The SQL session (read views, writes) under this tenant, for the server and tools.
+  virtual sql::Session& session() = 0;
+};
+
+}  // namespace kmb::db
