@@ -1,0 +1,147 @@
+#include "sql/engine.h"
+
+#include "sql/execution/write_executor.h"
+#include "sql/parser/parser.h"
+#include "sql/planner/ddl_planner.h"
+#include "sql/planner/select_planner.h"
+#include "sql/planner/write_planner.h"
+
+namespace kmb::sql {
+
+namespace {
+
+bool is_ddl(const Statement& statement) {
+  return std::holds_alternative<CreateTableStatement>(statement.node) ||
+         std::holds_alternative<DropTableStatement>(statement.node) ||
+         std::holds_alternative<AlterTableStatement>(statement.node) ||
+         std::holds_alternative<CreateIndexStatement>(statement.node) ||
+         std::holds_alternative<DropIndexStatement>(statement.node) ||
+         std::holds_alternative<CreateStreamStatement>(statement.node);
+}
+
+Result<QueryResult> run_select(const SelectPlan& plan, std::uint64_t rows_max) {
+  QueryResult result;
+  result.columns = plan.names;
+  result.types = plan.types;
+  KMB_TRY(plan.root->execute([&](kernel::Row& row) -> Result<bool> {
+    if (result.rows.size() >= rows_max) {
+      return resource_exhausted("query result exceeds the limit of " + std::to_string(rows_max) + " rows");
+    }
+    row.resize(plan.width);
+    result.rows.push_back(std::move(row));
+    return true;
+  }));
+  result.tag = "SELECT " + std::to_string(result.rows.size());
+  return result;
+}
+
+QueryResult explain_result(const std::vector<std::string>& lines) {
+  QueryResult result;
+  result.columns = {"plan"};
+  result.types = {kernel::Type::text};
+  for (const std::string& line : lines) result.rows.push_back({kernel::Value::text(line)});
+  result.tag = "EXPLAIN";
+  return result;
+}
+
+// The commands of one write statement planned against `latest`, and what to report.
+struct WriteWork {
+  std::vector<kernel::Command> commands;
+  std::uint64_t rows = 0;
+  std::string tag;
+};
+
+Result<WriteWork> plan_and_run_write(const Statement& statement, const PlannerContext& context) {
+  WriteWork work;
+  if (is_ddl(statement)) {
+    KMB_ASSIGN_OR_RETURN(DdlPlan plan, plan_ddl(statement, context));
+    work.commands = std::move(plan.commands);
+    work.tag = plan.tag;
+    return work;
+  }
+  WriteOutcome outcome;
+  if (const auto* insert = std::get_if<InsertStatement>(&statement.node)) {
+    KMB_ASSIGN_OR_RETURN(InsertPlan plan, plan_insert(*insert, context));
+    KMB_ASSIGN_OR_RETURN(outcome, execute_insert(plan, context.rows_max));
+    work.tag = "INSERT ";
+  } else if (const auto* update = std::get_if<UpdateStatement>(&statement.node)) {
+    KMB_ASSIGN_OR_RETURN(ModifyPlan plan, plan_update(*update, context));
+    KMB_ASSIGN_OR_RETURN(outcome, execute_modify(plan, context.rows_max));
+    work.tag = "UPDATE ";
+  } else {
+    KMB_ASSIGN_OR_RETURN(ModifyPlan plan, plan_delete(std::get<DeleteStatement>(statement.node), context));
+    KMB_ASSIGN_OR_RETURN(outcome, execute_modify(plan, context.rows_max));
+    work.tag = "DELETE ";
+  }
+  work.rows = outcome.rows;
+  work.tag += std::to_string(outcome.rows);
+  if (outcome.command) work.commands.push_back(std::move(*outcome.command));
+  return work;
+}
+
+Result<std::vector<std::string>> explain_statement(const Statement& statement, const PlannerContext& context) {
+  if (const auto* select = std::get_if<SelectStatement>(&statement.node)) {
+    KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(*select->node, context));
+    return explain_lines(*plan.root);
+  }
+  if (const auto* insert = std::get_if<InsertStatement>(&statement.node)) {
+    KMB_ASSIGN_OR_RETURN(InsertPlan plan, plan_insert(*insert, context));
+    return explain_insert(plan);
+  }
+  if (const auto* update = std::get_if<UpdateStatement>(&statement.node)) {
+    KMB_ASSIGN_OR_RETURN(ModifyPlan plan, plan_update(*update, context));
+    return explain_modify(plan);
+  }
+  if (const auto* remove = std::get_if<DeleteStatement>(&statement.node)) {
+    KMB_ASSIGN_OR_RETURN(ModifyPlan plan, plan_delete(*remove, context));
+    return explain_modify(plan);
+  }
+  KMB_ASSIGN_OR_RETURN(DdlPlan plan, plan_ddl(statement, context));
+  return std::vector<std::string>{plan.describe};
+}
+
+}  // namespace
+
+Engine::Engine(const EngineOptions& options) : options_(options) {}
+
+Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
+                                    std::span<const kernel::Value> parameters, const AuditContext& audit) const {
+  if (sql.size() > options_.statement_size_max_bytes) {
+    return resource_exhausted("statement is " + std::to_string(sql.size()) + " bytes; the limit is " +
+                              std::to_string(options_.statement_size_max_bytes));
+  }
+  KMB_ASSIGN_OR_RETURN(Statement statement, parse_statement(sql, ParserOptions{options_.expression_depth_max}));
+  const bool is_select = std::holds_alternative<SelectStatement>(statement.node);
+  const auto* explain = std::get_if<ExplainStatement>(&statement.node);
+  if (is_select || explain) {
+    KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, session.read_view());
+    const PlannerContext context{*view, parameters, options_.result_rows_max};
+    if (explain) {
+      KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
+      return explain_result(lines);
+    }
+    KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(*std::get<SelectStatement>(statement.node).node, context));
+    return run_select(plan, options_.result_rows_max);
+  }
+  WriteWork work;
+  bool committed = false;
+  KMB_ASSIGN_OR_RETURN(
+      CommitResult commit,
+      session.write(
+          [&](const projection::ReadView& latest) -> Result<kernel::CommandRecord> {
+            const PlannerContext context{latest, parameters, options_.result_rows_max};
+            KMB_ASSIGN_OR_RETURN(work, plan_and_run_write(statement, context));
+            committed = !work.commands.empty();
+            return kernel::CommandRecord{audit.actor, std::string(sql), std::move(work.commands)};
+          },
+          audit));
+  QueryResult result;
+  result.rows_affected = work.rows;
+  result.tag = work.tag;
+  if (committed) result.position = commit.position;
+  return result;
+}
+
+Result<std::vector<std::string>> Engine::split_statements(std::string_view script) { return split_script(script); }
+
+}  // namespace kmb::sql

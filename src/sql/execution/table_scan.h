@@ -1,0 +1,70 @@
+// Scans of one table through a TableView: by access path (sequential, primary-key lookup or
+// range, secondary-index range) at one position, or over row history (FOR SYSTEM_TIME ...).
+//
+// Each produced row holds the table's visible columns (those alive at the scan's position, in
+// table order) followed by the pseudo-columns describing the row version:
+//   _position   BIGINT     the position that created the version
+//   _timestamp  TIMESTAMP  its commit time
+//   _actor      TEXT       who made the change
+//   _reason     TEXT       why
+//   _operation  TEXT       INSERT, UPDATE or DELETE
+//   _valid_to   BIGINT     the position that superseded it, NULL while current
+// History scans include DELETE versions (tombstones) so that who deleted a row is visible.
+//
+// Thread-safety: see operator.h; the TableView must be used by one thread.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string_view>
+
+#include "projection/read_view.h"
+#include "sql/execution/operator.h"
+#include "sql/planner/access_path.h"
+#include "sql/planner/time_travel.h"
+
+namespace kmb::sql {
+
+struct PseudoColumn {
+  std::string_view name;
+  kernel::Type type;
+};
+inline constexpr std::array<PseudoColumn, 6> pseudo_columns = {{
+    {"_position", kernel::Type::bigint},
+    {"_timestamp", kernel::Type::timestamp},
+    {"_actor", kernel::Type::text},
+    {"_reason", kernel::Type::text},
+    {"_operation", kernel::Type::text},
+    {"_valid_to", kernel::Type::bigint},
+}};
+
+// Receives each matching version with its row as the scan lays it out.
+using VersionSink = std::function<Result<bool>(const projection::RowVersion& version, kernel::Row& row)>;
+
+class TableScanOperator final : public Operator {
+ public:
+  TableScanOperator(std::unique_ptr<projection::TableView> table, std::string reference_name,
+                    std::vector<std::uint32_t> columns, AccessPath path, ResolvedTimeTravel time)
+      : table_(std::move(table)),
+        reference_name_(std::move(reference_name)),
+        columns_(std::move(columns)),
+        path_(std::move(path)),
+        time_(std::move(time)) {}
+
+  Status execute(const RowSink& sink) const override;
+  std::string describe() const override;
+  // Like execute(), also handing out the version (for UPDATE and DELETE).
+  Status scan_versions(const VersionSink& sink) const;
+  const projection::TableView& table() const { return *table_; }
+
+ private:
+  kernel::Row make_row(const projection::RowVersion& version) const;
+
+  std::unique_ptr<projection::TableView> table_;
+  std::string reference_name_;
+  std::vector<std::uint32_t> columns_;
+  AccessPath path_;
+  ResolvedTimeTravel time_;
+};
+
+}  // namespace kmb::sql

@@ -1,0 +1,105 @@
+// INSERT, UPDATE and DELETE.
+#include "sql/parser/lexer.h"
+#include "sql/parser/parser_internal.h"
+
+namespace kmb::sql {
+
+namespace {
+
+Result<ParsedExpressionPtr> make_default(SourcePosition position) {
+  auto node = std::make_unique<ParsedExpression>();
+  node->kind = ExpressionKind::default_value;
+  node->position = position;
+  return node;
+}
+
+}  // namespace
+
+// INSERT INTO t [(cols)] { VALUES (...), ... | SELECT ... | DEFAULT VALUES }
+Result<InsertStatement> Parser::parse_insert() {
+  KMB_TRY(expect_keyword("INSERT"));
+  KMB_TRY(expect_keyword("INTO"));
+  InsertStatement statement;
+  statement.table_position = peek().position;
+  KMB_ASSIGN_OR_RETURN(statement.table, parse_identifier("a table name"));
+  if (is_symbol("(")) {
+    KMB_ASSIGN_OR_RETURN(statement.columns, parse_identifier_list("a column name"));
+  }
+  if (is_keyword("SELECT")) {
+    KMB_ASSIGN_OR_RETURN(SelectStatement select, parse_select());
+    statement.select = std::make_unique<SelectStatement>(std::move(select));
+    return statement;
+  }
+  if (accept_keyword("DEFAULT")) {
+    KMB_TRY(expect_keyword("VALUES"));
+    statement.rows.emplace_back();
+    return statement;
+  }
+  KMB_TRY(expect_keyword("VALUES"));
+  do {
+    KMB_TRY(expect_symbol("("));
+    std::vector<ParsedExpressionPtr> row;
+    do {
+      if (is_keyword("DEFAULT")) {
+        KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr value, make_default(advance().position));
+        row.push_back(std::move(value));
+      } else {
+        KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr value, parse_expression());
+        row.push_back(std::move(value));
+      }
+    } while (accept_symbol(","));
+    KMB_TRY(expect_symbol(")"));
+    statement.rows.push_back(std::move(row));
+  } while (accept_symbol(","));
+  if (is_keyword("ON")) return error_here("ON CONFLICT is not supported");
+  if (is_keyword("RETURNING")) return error_here("RETURNING is not supported");
+  return statement;
+}
+
+// UPDATE t [[AS] alias] SET col = expr, ... [WHERE expr]
+Result<UpdateStatement> Parser::parse_update() {
+  KMB_TRY(expect_keyword("UPDATE"));
+  UpdateStatement statement;
+  KMB_ASSIGN_OR_RETURN(statement.table, parse_identifier("a table name"));
+  if (accept_keyword("AS") || at_identifier()) {
+    KMB_ASSIGN_OR_RETURN(statement.alias, parse_identifier("a table alias"));
+  }
+  KMB_TRY(expect_keyword("SET"));
+  do {
+    Assignment assignment;
+    KMB_ASSIGN_OR_RETURN(assignment.column, parse_identifier("a column name"));
+    if (accept_symbol(".")) {
+      KMB_ASSIGN_OR_RETURN(assignment.column, parse_identifier("a column name"));
+    }
+    KMB_TRY(expect_symbol("="));
+    if (is_keyword("DEFAULT")) {
+      KMB_ASSIGN_OR_RETURN(assignment.value, make_default(advance().position));
+    } else {
+      KMB_ASSIGN_OR_RETURN(assignment.value, parse_expression());
+    }
+    statement.assignments.push_back(std::move(assignment));
+  } while (accept_symbol(","));
+  if (is_keyword("FROM")) return error_here("UPDATE ... FROM is not supported yet");
+  if (accept_keyword("WHERE")) {
+    KMB_ASSIGN_OR_RETURN(statement.where, parse_expression());
+  }
+  return statement;
+}
+
+// DELETE FROM t [[AS] alias] [WHERE expr]
+Result<DeleteStatement> Parser::parse_delete() {
+  KMB_TRY(expect_keyword("DELETE"));
+  KMB_TRY(expect_keyword("FROM"));
+  DeleteStatement statement;
+  KMB_ASSIGN_OR_RETURN(statement.table, parse_identifier("a table name"));
+  if (accept_keyword("AS") || at_identifier()) {
+    KMB_ASSIGN_OR_RETURN(statement.alias, parse_identifier("a table alias"));
+  }
+  if (is_keyword("USING")) return error_here("DELETE ... USING is not supported yet");
+  if (accept_keyword("WHERE")) {
+    KMB_ASSIGN_OR_RETURN(statement.where, parse_expression());
+  }
+  return statement;
+}
+
+}  // namespace kmb::sql

@@ -1,0 +1,173 @@
+// Parsed statements: the AST of everything Engine::execute accepts.
+//
+// The shape follows the SQL standard's: a SELECT's FROM is a list of table references, each either
+// a base table (with optional time travel and alias) or a join of two references; a query body is
+// a SelectNode. Later issues wrap SelectNode in set operations and add WITH lists, subquery table
+// references and transaction statements as new alternatives, leaving these untouched.
+//
+// Thread-safety: value types (move-only).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "sql/parser/expression.h"
+
+namespace kmb::sql {
+
+// Which versions of a table a reference sees. Expressions are constants (literals, parameters,
+// casts); the planner evaluates them.
+struct TimeTravel {
+  enum class Kind : std::uint8_t {
+    latest,            // no clause
+    as_of_position,    // AS OF POSITION e, AT OFFSET e
+    as_of_timestamp,   // AS OF TIMESTAMP e
+    system_time_as_of, // FOR SYSTEM_TIME AS OF e: a number is a position, a string or TIMESTAMP a time
+    system_time_between, // FOR SYSTEM_TIME BETWEEN e1 AND e2 (history, both ends included)
+    system_time_from_to, // FOR SYSTEM_TIME FROM e1 TO e2 (history, end excluded)
+    system_time_all,     // FOR SYSTEM_TIME ALL (history)
+  };
+  Kind kind = Kind::latest;
+  ParsedExpressionPtr first;
+  ParsedExpressionPtr second;
+
+  bool is_history() const {
+    return kind == Kind::system_time_between || kind == Kind::system_time_from_to || kind == Kind::system_time_all;
+  }
+};
+
+enum class JoinType : std::uint8_t { cross, inner, left, right, full };
+
+struct TableRef {
+  enum class Kind : std::uint8_t { base_table, join };
+  Kind kind = Kind::base_table;
+  SourcePosition position;
+  // base_table
+  Identifier name;
+  std::optional<Identifier> alias;
+  TimeTravel time_travel;
+  // join
+  JoinType join_type = JoinType::cross;
+  std::unique_ptr<TableRef> left;
+  std::unique_ptr<TableRef> right;
+  ParsedExpressionPtr condition;  // ON; null for CROSS JOIN and comma joins
+};
+
+struct SelectItem {
+  ParsedExpressionPtr expression;  // may be ExpressionKind::star
+  std::optional<Identifier> alias;
+};
+
+struct OrderItem {
+  ParsedExpressionPtr expression;
+  bool descending = false;
+  std::optional<bool> nulls_first;  // default: NULLs first ascending, last descending
+};
+
+struct SelectNode {
+  bool distinct = false;
+  std::vector<SelectItem> items;
+  std::vector<std::unique_ptr<TableRef>> from;  // empty: SELECT without FROM
+  ParsedExpressionPtr where;
+  std::vector<ParsedExpressionPtr> group_by;
+  ParsedExpressionPtr having;
+  std::vector<OrderItem> order_by;
+  ParsedExpressionPtr limit;
+  ParsedExpressionPtr offset;
+};
+
+struct SelectStatement {
+  std::unique_ptr<SelectNode> node;
+};
+
+struct ColumnDefinition {
+  Identifier name;
+  TypeName type;
+  SourcePosition position;
+  bool not_null = false;
+  bool primary_key = false;
+  bool unique = false;
+  ParsedExpressionPtr default_value;
+};
+
+struct CreateTableStatement {
+  Identifier name;
+  bool if_not_exists = false;
+  std::vector<ColumnDefinition> columns;
+  std::vector<Identifier> primary_key;                 // table constraint PRIMARY KEY (a, b)
+  std::vector<std::vector<Identifier>> unique_groups;  // table constraints UNIQUE (a, b)
+};
+
+struct DropTableStatement {
+  Identifier name;
+  bool if_exists = false;
+};
+
+struct AlterTableStatement {
+  enum class Action : std::uint8_t { add_column, drop_column };
+  Identifier table;
+  Action action = Action::add_column;
+  ColumnDefinition column;  // add_column
+  Identifier column_name;   // drop_column
+};
+
+struct CreateIndexStatement {
+  Identifier name;
+  Identifier table;
+  std::vector<Identifier> columns;
+  bool unique = false;
+  bool if_not_exists = false;
+};
+
+struct DropIndexStatement {
+  Identifier name;
+  bool if_exists = false;
+};
+
+struct CreateStreamStatement {
+  Identifier name;
+  bool if_not_exists = false;
+};
+
+struct InsertStatement {
+  Identifier table;
+  SourcePosition table_position;
+  std::vector<Identifier> columns;                     // empty: all columns in order
+  std::vector<std::vector<ParsedExpressionPtr>> rows;  // VALUES
+  std::unique_ptr<SelectStatement> select;             // or INSERT ... SELECT
+};
+
+struct Assignment {
+  Identifier column;
+  ParsedExpressionPtr value;
+};
+
+struct UpdateStatement {
+  Identifier table;
+  std::optional<Identifier> alias;
+  std::vector<Assignment> assignments;
+  ParsedExpressionPtr where;
+};
+
+struct DeleteStatement {
+  Identifier table;
+  std::optional<Identifier> alias;
+  ParsedExpressionPtr where;
+};
+
+struct Statement;
+
+struct ExplainStatement {
+  std::unique_ptr<Statement> statement;
+};
+
+struct Statement {
+  std::variant<SelectStatement, InsertStatement, UpdateStatement, DeleteStatement, CreateTableStatement,
+               DropTableStatement, AlterTableStatement, CreateIndexStatement, DropIndexStatement,
+               CreateStreamStatement, ExplainStatement>
+      node;
+};
+
+}  // namespace kmb::sql

@@ -1,0 +1,89 @@
+// Bound expressions: names resolved to row slots, types checked, functions identified, implicit
+// conversions made explicit. The executor evaluates them (execution/evaluator.h); the planner
+// inspects them to choose access paths.
+//
+// Thread-safety: value types (move-only); immutable once built.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernel/value.h"
+#include "sql/parser/expression.h"
+
+namespace kmb::sql {
+
+enum class ScalarFunction : std::uint8_t {
+  abs, ceil, floor, round, mod, length, lower, upper, substr, trim, ltrim, rtrim, replace, concat,
+  coalesce, nullif, greatest, least,
+};
+
+enum class AggregateFunction : std::uint8_t { count_star, count, sum, min, max, avg };
+
+enum class BoundKind : std::uint8_t {
+  constant,     // value; parameter_index when it came from $n
+  column,       // slot in the input row; name for display
+  negate,       // children = [operand]
+  logical_not,  // children = [operand]
+  logical_and,  // children = [left, right]
+  logical_or,   // children = [left, right]
+  comparison,   // op in = <> < <= > >=; children = [left, right]
+  arithmetic,   // op in + - * / %; children = [left, right]
+  concat,       // children = [left, right]
+  is_null,      // children = [operand]; negated
+  is_boolean,   // children = [operand]; boolean_value; negated
+  is_distinct,  // children = [left, right]; negated
+  in_list,      // children = [operand, item...]; negated
+  like,         // children = [operand, pattern, escape?]; negated; case_insensitive
+  case_when,    // children = {when, then}..., [else?] (has_else); a CASE operand is folded into the WHENs
+  cast,         // children = [operand]; cast_type
+  function,     // function; children = arguments
+  aggregate,    // aggregate; distinct; children = [argument] (none for COUNT(*)); only before planning
+};
+
+struct BoundExpression;
+using BoundExpressionPtr = std::unique_ptr<BoundExpression>;
+
+struct BoundExpression {
+  BoundKind kind = BoundKind::constant;
+  kernel::Type type = kernel::Type::null;
+  kernel::Value value;
+  std::optional<std::uint32_t> parameter_index;
+  std::uint32_t slot = 0;
+  std::string name;
+  BinaryOperator op = BinaryOperator::equal;
+  bool negated = false;
+  bool boolean_value = false;
+  bool case_insensitive = false;
+  bool has_else = false;
+  TypeName cast_type;
+  ScalarFunction function = ScalarFunction::abs;
+  AggregateFunction aggregate = AggregateFunction::count_star;
+  bool distinct = false;
+  std::vector<BoundExpressionPtr> children;
+};
+
+BoundExpressionPtr make_bound_constant(kernel::Value value, kernel::Type type);
+BoundExpressionPtr make_bound_column(std::uint32_t slot, kernel::Type type, std::string name);
+BoundExpressionPtr copy_bound(const BoundExpression& expression);
+
+// Structural equality (same kinds, slots, constants, operators, children).
+bool bound_equal(const BoundExpression& a, const BoundExpression& b);
+// True when no column or aggregate appears: the expression can be evaluated without a row.
+bool is_constant_expression(const BoundExpression& expression);
+bool contains_aggregate(const BoundExpression& expression);
+// Calls `visit` with each column slot the expression reads.
+void collect_slots(const BoundExpression& expression, std::vector<std::uint32_t>& slots);
+
+// For EXPLAIN: "(age > 30)", "lower(name)", "count(*)".
+std::string bound_to_sql(const BoundExpression& expression);
+std::string_view scalar_function_name(ScalarFunction function);
+std::string_view aggregate_function_name(AggregateFunction function);
+
+// Splits nested ANDs into their conjuncts.
+void split_conjuncts(const BoundExpression& expression, std::vector<const BoundExpression*>& conjuncts);
+
+}  // namespace kmb::sql

@@ -1,0 +1,85 @@
+// The expression binder: turns a parsed expression into a bound one against a Scope. It resolves
+// column names to slots, substitutes parameters ($n) with their values (remembering n for
+// EXPLAIN), identifies functions, checks types and makes implicit conversions explicit:
+//
+//   * comparisons need comparable operands (numbers with numbers, text with text, DATE with
+//     TIMESTAMP, ...); TEXT = INTEGER is a type error. A string constant compared with a DATE,
+//     TIMESTAMP or UUID operand is converted to that type here, once;
+//   * CASE branches, COALESCE, GREATEST and LEAST arguments are converted to a common type;
+//   * NOW() and CURRENT_TIMESTAMP become the constant BinderContext::now_micros() returns.
+//
+// Thread-safety: one binder per statement, used by one thread.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string_view>
+
+#include "base/status.h"
+#include "kernel/value.h"
+#include "sql/parser/expression.h"
+#include "sql/planner/bound_expression.h"
+#include "sql/planner/scope.h"
+
+namespace kmb::sql {
+
+struct BinderContext {
+  const Scope* scope = nullptr;  // nullptr: no columns are visible
+  std::span<const kernel::Value> parameters;
+  // The statement's notion of "now" (microseconds since the epoch), for NOW() and friends.
+  std::function<Result<std::int64_t>()> now_micros;
+};
+
+class ExpressionBinder {
+ public:
+  explicit ExpressionBinder(BinderContext context) : context_(std::move(context)) {}
+
+  // `clause` names the clause for error messages ("WHERE"). Aggregate calls are bound as
+  // BoundKind::aggregate nodes when allowed, else they are an error.
+  Result<BoundExpressionPtr> bind(const ParsedExpression& expression, std::string_view clause,
+                                  bool allow_aggregates = false);
+  // Binds a condition (WHERE, HAVING, ON): it must be BOOLEAN.
+  Result<BoundExpressionPtr> bind_condition(const ParsedExpression& expression, std::string_view clause,
+                                            bool allow_aggregates = false);
+
+  const BinderContext& context() const { return context_; }
+
+ private:
+  Result<BoundExpressionPtr> bind_node(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_children_then(const ParsedExpression& expression, BoundKind kind);
+  Result<BoundExpressionPtr> bind_column(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_parameter(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_unary(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_binary(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_logical(BoundKind kind, BoundExpressionPtr left, BoundExpressionPtr right);
+  Result<BoundExpressionPtr> bind_is(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_between(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_in_list(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_like(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_case(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_cast(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_function(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_aggregate(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_scalar(const ParsedExpression& expression, std::vector<BoundExpressionPtr> arguments);
+  Result<std::vector<BoundExpressionPtr>> bind_arguments(const ParsedExpression& expression);
+
+  BinderContext context_;
+  std::string clause_;
+  bool allow_aggregates_ = false;
+  bool inside_aggregate_ = false;
+};
+
+// Builds `left op right` for a comparison, coercing string constants and checking types.
+Result<BoundExpressionPtr> make_comparison(BinaryOperator op, BoundExpressionPtr left, BoundExpressionPtr right);
+
+// Converts expressions to their common type (in place), returning it; string constants adapt to
+// the other expressions' type. `context` names the construct for errors ("CASE", "COALESCE").
+Result<kernel::Type> unify_types(std::span<BoundExpressionPtr> expressions, std::string_view context);
+
+// Wraps `expression` in a CAST to `target` (folding constants); no-op when the type matches.
+Result<BoundExpressionPtr> cast_to(BoundExpressionPtr expression, const TypeName& target);
+
+// Whether values of the two types can be compared.
+bool comparable(kernel::Type a, kernel::Type b);
+
+}  // namespace kmb::sql

@@ -1,0 +1,21 @@
+#include "sql/planner/planner_context.h"
+
+namespace kmb::sql {
+
+BinderContext PlannerContext::binder_context(const Scope* scope) const {
+  BinderContext context;
+  context.scope = scope;
+  context.parameters = parameters;
+  const projection::ReadView* read_view = &view;
+  context.now_micros = [read_view]() { return statement_now_micros(*read_view); };
+  return context;
+}
+
+Result<std::int64_t> statement_now_micros(const projection::ReadView& view) {
+  const std::optional<kernel::Position> position = view.position();
+  if (!position) return invalid_argument("NOW() is undefined until the database has a first commit");
+  KMB_ASSIGN_OR_RETURN(std::uint64_t timestamp_ns, view.timestamp_at_position(*position));
+  return static_cast<std::int64_t>(timestamp_ns / 1000);
+}
+
+}  // namespace kmb::sql

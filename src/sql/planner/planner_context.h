@@ -1,0 +1,28 @@
+// What the planner needs to plan one statement: the read view it plans (and later executes)
+// against, the statement's parameters and limits, and a binder context built from them.
+//
+// Thread-safety: one per statement, used by one thread.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "projection/read_view.h"
+#include "sql/planner/expression_binder.h"
+
+namespace kmb::sql {
+
+struct PlannerContext {
+  const projection::ReadView& view;
+  std::span<const kernel::Value> parameters;
+  std::uint64_t rows_max = 0;  // EngineOptions::result_rows_max, also bounding buffers
+
+  // A binder context over `scope` (may be null) with the parameters and NOW().
+  BinderContext binder_context(const Scope* scope) const;
+};
+
+// NOW(): the commit timestamp of the newest record the view sees (microseconds). The engine never
+// reads a clock, so NOW() is deterministic and replays identically; an empty log has no NOW().
+Result<std::int64_t> statement_now_micros(const projection::ReadView& view);
+
+}  // namespace kmb::sql

@@ -1,0 +1,60 @@
+#include "sql/planner/scope.h"
+
+#include "kernel/schema.h"
+
+namespace kmb::sql {
+
+namespace {
+
+std::optional<std::uint32_t> find_column(const ScopeTable& table, const Identifier& name) {
+  for (std::uint32_t i = 0; i < table.columns.size(); i++) {
+    if (identifier_matches(name, table.columns[i].name)) return i;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status Scope::add_table(ScopeTable table) {
+  for (const ScopeTable& existing : tables_) {
+    if (kernel::identifier_equal(existing.name, table.name)) {
+      return invalid_argument("table name \"" + table.name + "\" specified more than once");
+    }
+  }
+  table.first_slot = width_;
+  width_ += static_cast<std::uint32_t>(table.columns.size());
+  tables_.push_back(std::move(table));
+  return Status::ok_status();
+}
+
+const ScopeTable* Scope::find_table(const Identifier& name) const {
+  for (const ScopeTable& table : tables_) {
+    if (identifier_matches(name, table.name)) return &table;
+  }
+  return nullptr;
+}
+
+Result<ResolvedColumn> Scope::resolve(const std::vector<Identifier>& names) const {
+  KMB_ASSERT(!names.empty());
+  const Identifier& column_name = names.back();
+  if (names.size() == 2) {
+    const ScopeTable* table = find_table(names[0]);
+    if (!table) return invalid_argument("missing FROM-clause entry for table \"" + names[0].name + "\"");
+    std::optional<std::uint32_t> index = find_column(*table, column_name);
+    if (!index) {
+      return invalid_argument("column " + names[0].name + "." + column_name.name + " does not exist");
+    }
+    return ResolvedColumn{table->first_slot + *index, &table->columns[*index], table};
+  }
+  std::optional<ResolvedColumn> found;
+  for (const ScopeTable& table : tables_) {
+    std::optional<std::uint32_t> index = find_column(table, column_name);
+    if (!index) continue;
+    if (found) return invalid_argument("column reference \"" + column_name.name + "\" is ambiguous");
+    found = ResolvedColumn{table.first_slot + *index, &table.columns[*index], &table};
+  }
+  if (!found) return invalid_argument("column \"" + column_name.name + "\" does not exist");
+  return *found;
+}
+
+}  // namespace kmb::sql
