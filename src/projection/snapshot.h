@@ -1,0 +1,44 @@
+// Projection snapshots (checkpoints): a Store written to one file, so that opening a tenant replays
+// only the log records after it instead of the whole log. A snapshot is a cache: whatever is wrong
+// with it — missing, damaged, truncated, from a newer build — the database layer discards it and
+// rebuilds from the log. Layout byte by byte: docs/format/snapshot.md.
+//
+// Thread-safety: save_snapshot reads the Store (hold the shared lock); the functions are otherwise
+// independent.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "base/status.h"
+#include "crypto/sha256.h"
+#include "io/storage.h"
+#include "projection/store.h"
+
+namespace kmb::projection {
+
+// The log's chain hash (the same type as log::ChainHash).
+using ChainHash = crypto::Sha256Digest;
+
+inline constexpr std::uint16_t snapshot_format_version = 1;
+// Refuse to allocate for anything larger (a damaged size field or a runaway file).
+inline constexpr std::uint64_t snapshot_size_max_bytes = 64ULL << 30;
+
+// Writes the Store durably and atomically (io::write_file_atomically) to `path`, recording that it
+// reflects the log up to and including position `applied`, whose chain hash is `chain_hash_at_applied`
+// (so a reader can check that the snapshot belongs to the log it is about to replay).
+// invalid_argument if applied is not the Store's last position; I/O errors from the storage.
+Status save_snapshot(io::Storage& storage, std::string_view path, const Store& store, Position applied,
+                     const ChainHash& chain_hash_at_applied);
+
+struct LoadedSnapshot {
+  Store store;
+  Position applied = 0;
+  ChainHash chain_hash{};
+};
+
+// Reads and fully validates a snapshot. not_found if there is none; unsupported for a newer format
+// version; corruption for any damage (the caller then rebuilds from the log); I/O errors.
+Result<LoadedSnapshot> load_snapshot(io::Storage& storage, std::string_view path);
+
+}  // namespace kmb::projection
