@@ -160,16 +160,20 @@ Status Partition::load_sealed_segment(std::uint64_t base_offset, std::uint64_t n
     if (ignored.ok()) recovery_.indexes_rebuilt++;
     trusted = std::move(scan.summary);
   }
+  adopt_recovered_segment(std::move(*trusted), std::move(file));
+  return Status();
+}
+
+void Partition::adopt_recovered_segment(SegmentSummary summary, std::unique_ptr<io::File> file) {
   Segment segment;
-  segment.summary = std::move(*trusted);
+  segment.summary = std::move(summary);
   segment.file = std::move(file);
-  segment.last_entry_position = segment.summary.entries.back().position;
-  next_offset_ = base_offset + segment.summary.record_count;
+  segment.last_entry_position = segment.summary.entries.empty() ? 0 : segment.summary.entries.back().position;
+  next_offset_ = segment.summary.base_offset + segment.summary.record_count;
   durable_offset_ = next_offset_;
   last_hash_ = segment.summary.last_hash;
   last_timestamp_ns_ = segment.summary.last_timestamp_ns;
   segments_.push_back(std::move(segment));
-  return Status();
 }
 
 Status Partition::recover_last_segment(std::uint64_t base_offset) {
@@ -214,15 +218,7 @@ Status Partition::recover_last_segment(std::uint64_t base_offset) {
                            std::to_string(base_offset + scan.summary.record_count) +
                            " were never acknowledged): " + scan.problem->reason;
   }
-  Segment segment;
-  segment.summary = std::move(scan.summary);
-  segment.file = std::move(file);
-  segment.last_entry_position = segment.summary.entries.empty() ? 0 : segment.summary.entries.back().position;
-  next_offset_ = base_offset + segment.summary.record_count;
-  durable_offset_ = next_offset_;
-  last_hash_ = segment.summary.last_hash;
-  last_timestamp_ns_ = segment.summary.last_timestamp_ns;
-  segments_.push_back(std::move(segment));
+  adopt_recovered_segment(std::move(scan.summary), std::move(file));
   return Status();
 }
 

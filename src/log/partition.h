@@ -174,6 +174,8 @@ class Partition {
   Status recover();
   Status load_sealed_segment(std::uint64_t base_offset, std::uint64_t next_base_offset);
   Status recover_last_segment(std::uint64_t base_offset);
+  // Appends a segment found on open and moves the write frontier to its end.
+  void adopt_recovered_segment(SegmentSummary summary, std::unique_ptr<io::File> file);
   Status create_segment(std::uint64_t base_offset);
   Status seal_active_segment();
   Status validate_batch(std::span<const RecordInput> batch) const;
