@@ -1,7 +1,8 @@
+#include "kernel/codec.h"
+
 #include <gtest/gtest.h>
 
 #include "io/prng.h"
-#include "kernel/codec.h"
 #include "kernel/command.h"
 #include "kernel/schema.h"
 
@@ -51,9 +52,8 @@ CommandRecord every_command() {
   record.commands.push_back(InsertRows{"patients",
                                        {{Value::integer(7), Value::text("Ada"), Value::null()},
                                         {Value::integer(8), Value::text("Bob"), Value::date(3)}}});
-  record.commands.push_back(UpdateRows{"patients",
-                                       {{Value::integer(7)}},
-                                       {{Value::integer(7), Value::text("Ada L."), Value::null()}}});
+  record.commands.push_back(
+      UpdateRows{"patients", {{Value::integer(7)}}, {{Value::integer(7), Value::text("Ada L."), Value::null()}}});
   record.commands.push_back(DeleteRows{"patients", {{Value::integer(8)}}});
   record.commands.push_back(CreateStream{"events", false});
   record.commands.push_back(AppendEvents{"events", 3, {Bytes{1, 2, 3}, Bytes{}}});
@@ -138,7 +138,8 @@ TEST(CommandCodec, RandomDamageNeverCrashes) {
   for (int trial = 0; trial < 3000; trial++) {
     Bytes damaged = encoded;
     const std::uint64_t flips = prng.range(1, 4);
-    for (std::uint64_t i = 0; i < flips; i++) damaged[prng.uniform(damaged.size())] ^= static_cast<std::uint8_t>(prng.range(1, 255));
+    for (std::uint64_t i = 0; i < flips; i++)
+      damaged[prng.uniform(damaged.size())] ^= static_cast<std::uint8_t>(prng.range(1, 255));
     Result<CommandRecord> decoded = decode_command_record(damaged);
     if (!decoded.ok()) {
       EXPECT_TRUE(decoded.status().code() == StatusCode::corruption ||
@@ -209,8 +210,8 @@ TEST(CatalogCodec, StructuralDamageIsCorruption) {
 TEST(Schema, LookupsAreVersionedAndCaseInsensitive) {
   TableDef table = patients_table();
   EXPECT_EQ(table.find_column("NAME"), 1u);
-  EXPECT_FALSE(table.find_column("born").has_value());   // dropped at 9
-  EXPECT_EQ(table.find_column("born", 5), 2u);           // alive in [4, 9)
+  EXPECT_FALSE(table.find_column("born").has_value());  // dropped at 9
+  EXPECT_EQ(table.find_column("born", 5), 2u);          // alive in [4, 9)
   EXPECT_FALSE(table.find_column("born", 3).has_value());
   ColumnDef again = column("born", Type::text);
   again.added_at = 10;

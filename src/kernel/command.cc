@@ -189,7 +189,8 @@ Result<Command> decode_command(Decoder& in) {
       KMB_ASSIGN_OR_RETURN(c.column, in.string());
       return Command(std::move(c));
     }
-    case CommandTag::create_index: return decode_create_index(in);
+    case CommandTag::create_index:
+      return decode_create_index(in);
     case CommandTag::drop_index: {
       DropIndex c;
       KMB_ASSIGN_OR_RETURN(c.name, in.string());
@@ -198,14 +199,16 @@ Result<Command> decode_command(Decoder& in) {
     }
     case CommandTag::insert_rows:
     case CommandTag::update_rows:
-    case CommandTag::delete_rows: return decode_row_command(tag, in);
+    case CommandTag::delete_rows:
+      return decode_row_command(tag, in);
     case CommandTag::create_stream: {
       CreateStream c;
       KMB_ASSIGN_OR_RETURN(c.name, in.string());
       KMB_ASSIGN_OR_RETURN(c.if_not_exists, in.boolean());
       return Command(std::move(c));
     }
-    case CommandTag::append_events: return decode_append_events(in);
+    case CommandTag::append_events:
+      return decode_append_events(in);
   }
   return in.error("unknown command tag " + std::to_string(raw_tag));
 }

@@ -32,9 +32,12 @@ Status apply_command(PendingState& state, const Command& command) {
 
 std::string_view row_operation_name(RowOperation operation) {
   switch (operation) {
-    case RowOperation::insert: return "INSERT";
-    case RowOperation::update: return "UPDATE";
-    case RowOperation::remove: return "DELETE";
+    case RowOperation::insert:
+      return "INSERT";
+    case RowOperation::update:
+      return "UPDATE";
+    case RowOperation::remove:
+      return "DELETE";
   }
   KMB_UNREACHABLE();
 }
@@ -55,7 +58,9 @@ Status check_identifier(std::string_view kind, std::string_view name) {
   return Status();
 }
 
-Status table_not_found(std::string_view name) { return not_found("table " + std::string(name) + " does not exist"); }
+Status table_not_found(std::string_view name) {
+  return not_found("table " + std::string(name) + " does not exist");
+}
 
 Result<Effects> apply(const StateView& state, const CommandRecord& record, Position position,
                       std::uint64_t timestamp_ns) {

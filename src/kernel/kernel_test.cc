@@ -17,14 +17,18 @@ ColumnDef column(std::string name, Type type, bool not_null = false, bool unique
   return c;
 }
 
-Value i(std::int64_t v) { return Value::integer(v); }
-Value t(std::string v) { return Value::text(std::move(v)); }
+Value i(std::int64_t v) {
+  return Value::integer(v);
+}
+Value t(std::string v) {
+  return Value::text(std::move(v));
+}
 
 CreateTable patients_table() {
   TableDef table;
   table.name = "patients";
-  table.columns = {column("id", Type::integer), column("name", Type::text, true), column("email", Type::text, false, true),
-                   column("age", Type::smallint)};
+  table.columns = {column("id", Type::integer), column("name", Type::text, true),
+                   column("email", Type::text, false, true), column("age", Type::smallint)};
   table.primary_key = {0};
   return CreateTable{table, false};
 }
@@ -154,7 +158,8 @@ TEST_F(KernelTest, UniqueColumnAndUniqueIndex) {
   expect_error(reject(InsertRows{"patients", {{i(8), t("Eve"), t("ada@x.org"), Value()}}}), StatusCode::already_exists,
                "duplicate key value violates unique index patients_email_key of table patients: (ada@x.org)");
   // NULLs never conflict.
-  EXPECT_TRUE(run(InsertRows{"patients", {{i(8), t("Eve"), Value(), Value()}, {i(9), t("Fay"), Value(), Value()}}}).ok());
+  EXPECT_TRUE(
+      run(InsertRows{"patients", {{i(8), t("Eve"), Value(), Value()}, {i(9), t("Fay"), Value(), Value()}}}).ok());
   // A multi-column unique index.
   ASSERT_TRUE(run(CreateIndex{"patients", "name_age", {"name", "age"}, true, false}).ok());
   EXPECT_TRUE(run(InsertRows{"patients", {{i(10), t("Ada"), Value(), i(37)}}}).ok());
@@ -189,14 +194,20 @@ TEST_F(KernelTest, TypeChecks) {
 TEST_F(KernelTest, EveryTypeFamily) {
   TableDef def;
   def.name = "all_types";
-  def.columns = {column("b", Type::boolean), column("r", Type::real),     column("d", Type::double_precision),
-                 column("n", Type::decimal), column("s", Type::text),     column("y", Type::bytes),
+  def.columns = {column("b", Type::boolean), column("r", Type::real),       column("d", Type::double_precision),
+                 column("n", Type::decimal), column("s", Type::text),       column("y", Type::bytes),
                  column("dt", Type::date),   column("ts", Type::timestamp), column("u", Type::uuid),
                  column("j", Type::json)};
   ASSERT_TRUE(run(CreateTable{def, false}).ok());
-  const Row good = {Value::boolean(true), Value::floating(1.5),      Value::floating(2.5, Type::real),
-                    Value::decimal({125, 2}), t("x"),                 Value::bytes({1}),
-                    Value::date(3),           Value::timestamp(4),    Value::uuid(Uuid{}),
+  const Row good = {Value::boolean(true),
+                    Value::floating(1.5),
+                    Value::floating(2.5, Type::real),
+                    Value::decimal({125, 2}),
+                    t("x"),
+                    Value::bytes({1}),
+                    Value::date(3),
+                    Value::timestamp(4),
+                    Value::uuid(Uuid{}),
                     Value::json("{}")};
   ASSERT_TRUE(run(InsertRows{"all_types", {good}}).ok());
   const Row stored = state_.rows(table("all_types").id).begin()->second;
@@ -254,10 +265,11 @@ TEST_F(KernelTest, UpdateAndDeleteOfMissingKeys) {
   EXPECT_EQ(reject(DeleteRows{"patients", {{t("1")}}}).code(), StatusCode::invalid_argument);
   EXPECT_EQ(reject(DeleteRows{"patients", {{i(1), i(2)}}}).code(), StatusCode::invalid_argument);
   EXPECT_EQ(reject(UpdateRows{"patients", {{i(1)}}, {}}).code(), StatusCode::invalid_argument);
-  EXPECT_EQ(reject(UpdateRows{"patients", {{i(1)}, {i(1)}},
-                              {{i(1), t("A"), Value(), Value()}, {i(1), t("B"), Value(), Value()}}})
-                .code(),
-            StatusCode::invalid_argument);
+  EXPECT_EQ(
+      reject(UpdateRows{
+                 "patients", {{i(1)}, {i(1)}}, {{i(1), t("A"), Value(), Value()}, {i(1), t("B"), Value(), Value()}}})
+          .code(),
+      StatusCode::invalid_argument);
   ASSERT_TRUE(run(DeleteRows{"patients", {{i(1)}, {i(2)}}}).ok());
   EXPECT_EQ(row_count("patients"), 1u);
 }
@@ -423,7 +435,8 @@ TEST_F(KernelTest, EffectsAreNetPerKey) {
   EXPECT_EQ((*effects->row_changes[0].after)[1], t("B"));
   EXPECT_FALSE(effects->catalog.has_value());
   // Insert then delete: nothing.
-  effects = effects_of({InsertRows{"patients", {{i(50), t("A"), Value(), Value()}}}, DeleteRows{"patients", {{i(50)}}}});
+  effects =
+      effects_of({InsertRows{"patients", {{i(50), t("A"), Value(), Value()}}}, DeleteRows{"patients", {{i(50)}}}});
   ASSERT_TRUE(effects.ok());
   EXPECT_TRUE(effects->changes_nothing());
   // Delete then insert the same key: an update, with the before image.

@@ -95,7 +95,8 @@ void PendingState::put_row(const TableDef& table, const std::string& key, const 
     if (after.has_value()) {
       Row padded = *after;
       pad_row(table, padded);
-      if (!index_key_has_null(index, padded)) unique_entries_[std::make_pair(index.id, encode_index_key(index, padded))] = key;
+      if (!index_key_has_null(index, padded))
+        unique_entries_[std::make_pair(index.id, encode_index_key(index, padded))] = key;
     }
   }
   auto [it, inserted] = rows_.try_emplace(std::make_pair(table.id, key));

@@ -13,8 +13,7 @@ Status duplicate_primary_key(const TableDef& table, const RowKey& key) {
   return already_exists("duplicate key value violates primary key of table " + table.name + ": " + format_key(key));
 }
 
-Status check_unique_indexes(const PendingState& state, const TableDef& table, const std::string& key,
-                            const Row& row) {
+Status check_unique_indexes(const PendingState& state, const TableDef& table, const std::string& key, const Row& row) {
   for (const IndexDef& index : table.indexes) {
     if (!index_live(index) || !index.unique || index_key_has_null(index, row)) continue;
     const std::optional<std::string> other = state.find_by_unique_index(table, index, encode_index_key(index, row));
@@ -27,7 +26,9 @@ Status check_unique_indexes(const PendingState& state, const TableDef& table, co
 }
 
 // The key of a new or updated row with primary-key columns.
-RowKey key_of(const TableDef& table, const Row& row) { return primary_key_of(table, row); }
+RowKey key_of(const TableDef& table, const Row& row) {
+  return primary_key_of(table, row);
+}
 
 Status no_row(const TableDef& table, const RowKey& key) {
   return not_found("no row with key " + format_key(key) + " in table " + table.name);

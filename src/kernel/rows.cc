@@ -11,20 +11,31 @@ enum class Family { boolean, integer, floating, decimal, text, bytes, date, time
 
 Family family_of(Type type) {
   switch (type) {
-    case Type::boolean: return Family::boolean;
+    case Type::boolean:
+      return Family::boolean;
     case Type::smallint:
     case Type::integer:
-    case Type::bigint: return Family::integer;
+    case Type::bigint:
+      return Family::integer;
     case Type::real:
-    case Type::double_precision: return Family::floating;
-    case Type::decimal: return Family::decimal;
-    case Type::text: return Family::text;
-    case Type::bytes: return Family::bytes;
-    case Type::date: return Family::date;
-    case Type::timestamp: return Family::timestamp;
-    case Type::uuid: return Family::uuid;
-    case Type::json: return Family::json;
-    case Type::null: return Family::other;
+    case Type::double_precision:
+      return Family::floating;
+    case Type::decimal:
+      return Family::decimal;
+    case Type::text:
+      return Family::text;
+    case Type::bytes:
+      return Family::bytes;
+    case Type::date:
+      return Family::date;
+    case Type::timestamp:
+      return Family::timestamp;
+    case Type::uuid:
+      return Family::uuid;
+    case Type::json:
+      return Family::json;
+    case Type::null:
+      return Family::other;
   }
   return Family::other;
 }
@@ -35,7 +46,8 @@ bool integer_in_range(std::int64_t value, Type type) {
       return value >= std::numeric_limits<std::int16_t>::min() && value <= std::numeric_limits<std::int16_t>::max();
     case Type::integer:
       return value >= std::numeric_limits<std::int32_t>::min() && value <= std::numeric_limits<std::int32_t>::max();
-    default: return true;
+    default:
+      return true;
   }
 }
 
@@ -165,7 +177,9 @@ RowKey primary_key_of(const TableDef& table, const Row& row) {
   return key;
 }
 
-RowKey row_id_key(std::uint64_t row_id) { return RowKey{Value::integer(static_cast<std::int64_t>(row_id))}; }
+RowKey row_id_key(std::uint64_t row_id) {
+  return RowKey{Value::integer(static_cast<std::int64_t>(row_id))};
+}
 
 Result<RowKey> check_key(const TableDef& table, RowKey key) {
   const std::size_t arity = table.has_implicit_key() ? 1 : table.primary_key.size();

@@ -26,9 +26,15 @@
 
 namespace kmb::kernel {
 
-inline bool column_live(const ColumnDef& column) { return column.dropped_at == position_max; }
-inline bool index_live(const IndexDef& index) { return index.dropped_at == position_max; }
-inline bool table_live(const TableDef& table) { return table.dropped_at == position_max; }
+inline bool column_live(const ColumnDef& column) {
+  return column.dropped_at == position_max;
+}
+inline bool index_live(const IndexDef& index) {
+  return index.dropped_at == position_max;
+}
+inline bool table_live(const TableDef& table) {
+  return table.dropped_at == position_max;
+}
 inline bool index_alive_at(const IndexDef& index, Position p) {
   return index.created_at <= p && p < index.dropped_at;
 }

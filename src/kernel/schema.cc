@@ -4,9 +4,13 @@ namespace kmb::kernel {
 
 namespace {
 
-char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower_ascii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
-bool table_alive_at(const TableDef& table, Position p) { return table.created_at <= p && p < table.dropped_at; }
+bool table_alive_at(const TableDef& table, Position p) {
+  return table.created_at <= p && p < table.dropped_at;
+}
 
 }  // namespace
 

@@ -4,8 +4,8 @@
 //
 // Positions are log offsets of the command records that made the change. `dropped_at` is
 // position_max while the object is alive. Columns are never removed from TableDef::columns; a row
-// stores one value per entry of `columns` (dropped or not, NULL for columns added after the row
-// version was written), so old row versions stay readable exactly.
+// stores one value per entry of `columns` (dropped or not; a column added after the row version
+// was written reads as its DEFAULT, or NULL without one), so old row versions stay readable exactly.
 //
 // Thread-safety: value types.
 #pragma once

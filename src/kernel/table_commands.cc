@@ -151,8 +151,8 @@ Status add_column(PendingState& state, const AddColumn& command) {
     return already_exists("column " + column.name + " of table " + found->name + " already exists");
   }
   if (live_column_count(*found) >= columns_per_table_max) {
-    return invalid_argument("table " + found->name + " cannot have more than " +
-                            std::to_string(columns_per_table_max) + " columns");
+    return invalid_argument("table " + found->name + " cannot have more than " + std::to_string(columns_per_table_max) +
+                            " columns");
   }
   const bool has_default = column.default_value.has_value() && !column.default_value->is_null();
   if (column.not_null && !has_default && table_has_rows(state, *found)) {

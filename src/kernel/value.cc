@@ -565,7 +565,8 @@ std::string decimal_to_string(const Decimal& value) {
     if (digits.size() <= value.scale) digits.insert(0, value.scale - digits.size() + 1, '0');
     digits.insert(digits.size() - value.scale, ".");
   }
-  return value.mantissa < 0 ? "-" + digits : digits;
+  if (value.mantissa < 0) digits.insert(digits.begin(), '-');
+  return digits;
 }
 
 double decimal_to_double(const Decimal& value) {

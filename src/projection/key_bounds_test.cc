@@ -19,10 +19,10 @@ TEST(KeyBounds, LowerStart) {
 }
 
 TEST(KeyBounds, PrefixSemantics) {
-  EXPECT_TRUE(within_upper("abc", b("ab", true)));    // starts with the bound
+  EXPECT_TRUE(within_upper("abc", b("ab", true)));  // starts with the bound
   EXPECT_FALSE(within_upper("abc", b("ab", false)));
   EXPECT_TRUE(within_upper("aa", b("ab", false)));
-  EXPECT_TRUE(within_upper("a", b("ab", false)));     // shorter and smaller
+  EXPECT_TRUE(within_upper("a", b("ab", false)));  // shorter and smaller
   EXPECT_FALSE(within_upper("b", b("ab", true)));
   EXPECT_TRUE(within_upper("anything", std::nullopt));
   EXPECT_TRUE(within_lower("abc", b("ab", true)));

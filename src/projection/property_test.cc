@@ -50,8 +50,8 @@ Outcome run_workload(std::uint64_t seed, int steps, Store& store) {
       const Status status = store.apply(applied.step.record, next, applied.step.timestamp_ns, applied.step.client_id,
                                         applied.step.reason);
       const Status model_status = model.apply(applied.step.record, next, applied.step.timestamp_ns);
-      EXPECT_EQ(status.code(), model_status.code()) << "seed " << seed << " step " << i << ": " << status.to_string()
-                                                    << " vs model " << model_status.to_string();
+      EXPECT_EQ(status.code(), model_status.code())
+          << "seed " << seed << " step " << i << ": " << status.to_string() << " vs model " << model_status.to_string();
       if (!status.ok()) {
         Bytes after;
         store.encode(after);

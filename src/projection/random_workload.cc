@@ -6,9 +6,9 @@ namespace kmb::projection::testing {
 
 namespace {
 
-constexpr kernel::Type column_types[] = {kernel::Type::bigint, kernel::Type::integer, kernel::Type::smallint,
-                                         kernel::Type::text,   kernel::Type::double_precision, kernel::Type::boolean,
-                                         kernel::Type::date,   kernel::Type::bytes};
+constexpr kernel::Type column_types[] = {
+    kernel::Type::bigint,           kernel::Type::integer, kernel::Type::smallint, kernel::Type::text,
+    kernel::Type::double_precision, kernel::Type::boolean, kernel::Type::date,     kernel::Type::bytes};
 
 // prefix + n. (GCC 12 warns falsely about a string literal + std::to_string(n), bug 105329.)
 std::string numbered(std::string_view prefix, std::uint64_t n) {
@@ -159,7 +159,8 @@ kernel::Value RandomWorkload::random_value(kernel::Type type, bool allow_null) {
   if (prng_.chance(1, 60)) return kernel::Value::text("wrong type");
   switch (type) {
     case kernel::Type::bigint:
-    case kernel::Type::integer: return kernel::Value::integer(static_cast<std::int64_t>(prng_.uniform(24)) - 4, type);
+    case kernel::Type::integer:
+      return kernel::Value::integer(static_cast<std::int64_t>(prng_.uniform(24)) - 4, type);
     case kernel::Type::smallint:
       return kernel::Value::integer(prng_.chance(1, 40) ? 40000 : static_cast<std::int64_t>(prng_.uniform(10)), type);
     case kernel::Type::text: {
@@ -168,14 +169,17 @@ kernel::Value RandomWorkload::random_value(kernel::Type type, bool allow_null) {
     }
     case kernel::Type::double_precision:
       return kernel::Value::floating(static_cast<double>(prng_.uniform(9)) / 2 - 1.5);
-    case kernel::Type::boolean: return kernel::Value::boolean(prng_.chance(1, 2));
-    case kernel::Type::date: return kernel::Value::date(static_cast<std::int32_t>(prng_.uniform(6)) - 2);
+    case kernel::Type::boolean:
+      return kernel::Value::boolean(prng_.chance(1, 2));
+    case kernel::Type::date:
+      return kernel::Value::date(static_cast<std::int32_t>(prng_.uniform(6)) - 2);
     case kernel::Type::bytes: {
       Bytes bytes(prng_.uniform(3));
       for (std::uint8_t& b : bytes) b = static_cast<std::uint8_t>(prng_.uniform(3));
       return kernel::Value::bytes(std::move(bytes));
     }
-    default: return kernel::Value();
+    default:
+      return kernel::Value();
   }
 }
 
@@ -192,7 +196,8 @@ kernel::Row RandomWorkload::random_row(const kernel::TableDef& table) {
 std::vector<kernel::RowKey> RandomWorkload::live_keys(const kernel::StateView& state, const kernel::TableDef& table) {
   std::vector<kernel::RowKey> keys;
   state.scan_rows(table.id, [&](std::string_view key, const kernel::Row& row) {
-    keys.push_back(table.has_implicit_key() ? kernel::row_id_key(decode_row_id(key)) : kernel::primary_key_of(table, row));
+    keys.push_back(table.has_implicit_key() ? kernel::row_id_key(decode_row_id(key))
+                                            : kernel::primary_key_of(table, row));
     return keys.size() < 64;
   });
   return keys;

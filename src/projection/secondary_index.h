@@ -25,7 +25,7 @@ struct IndexInterval {
 };
 
 struct IndexEntry {
-  std::uint32_t index_key_size = 0;  // bytes of the map key that are the index key
+  std::uint32_t index_key_size = 0;      // bytes of the map key that are the index key
   std::vector<IndexInterval> intervals;  // ascending, disjoint, non-empty
 
   bool contains(Position p) const;

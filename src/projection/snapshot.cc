@@ -37,7 +37,8 @@ Result<Bytes> read_file(io::Storage& storage, std::string_view path) {
   std::size_t filled = 0;
   while (filled < content.size()) {
     const std::size_t want = std::min(read_chunk_bytes, content.size() - filled);
-    KMB_ASSIGN_OR_RETURN(const std::size_t count, file->read_at(filled, MutableByteSpan(content).subspan(filled, want)));
+    KMB_ASSIGN_OR_RETURN(const std::size_t count,
+                         file->read_at(filled, MutableByteSpan(content).subspan(filled, want)));
     if (count == 0) break;
     filled += count;
   }

@@ -45,7 +45,9 @@ std::vector<Step> run(std::uint64_t seed, int count, Store& store) {
 
 void replay(Store& store, const Step& step) {
   if (step.step.is_command) {
-    ASSERT_TRUE(store.apply(step.step.record, step.position, step.step.timestamp_ns, step.step.client_id, step.step.reason).ok());
+    ASSERT_TRUE(
+        store.apply(step.step.record, step.position, step.step.timestamp_ns, step.step.client_id, step.step.reason)
+            .ok());
   } else {
     store.note_record(step.position, step.step.timestamp_ns);
   }
@@ -171,7 +173,8 @@ TEST_F(SnapshotTest, StructuralDamageWithValidChecksumNeverCrashes) {
     const std::uint64_t changes = prng.range(1, 3);
     for (std::uint64_t i = 0; i < changes; i++) {
       const std::size_t offset = prng.range(64, damaged.size() - 5);
-      damaged[offset] = prng.chance(1, 2) ? static_cast<std::uint8_t>(prng.next_u64()) : static_cast<std::uint8_t>(damaged[offset] + 1);
+      damaged[offset] = prng.chance(1, 2) ? static_cast<std::uint8_t>(prng.next_u64())
+                                          : static_cast<std::uint8_t>(damaged[offset] + 1);
     }
     const std::size_t body_end = damaged.size() - 4;
     store_le<std::uint32_t>(damaged.data() + body_end, crypto::crc32c(ByteSpan(damaged).first(body_end)));

@@ -60,8 +60,8 @@ class StoreTest : public ::testing::Test {
   Position make_patients() {
     apply(table_def("patients",
                     {column("id", Type::bigint), column("name", Type::text, true), column("ward", Type::text)}, {0}));
-    return apply(kernel::InsertRows{"patients",
-                                    {{i(1), t("Ada"), t("A")}, {i(2), t("Bob"), t("B")}, {i(3), t("Cy"), t("A")}}});
+    return apply(
+        kernel::InsertRows{"patients", {{i(1), t("Ada"), t("A")}, {i(2), t("Bob"), t("B")}, {i(3), t("Cy"), t("A")}}});
   }
 
   Store store_;
@@ -163,7 +163,8 @@ TEST_F(StoreTest, ImplicitRowIds) {
   EXPECT_EQ(all[0].key, kernel::row_id_key(1));
   EXPECT_EQ(all[2].key, kernel::row_id_key(3));
   EXPECT_EQ(all[2].row, (Row{t("c")}));
-  EXPECT_EQ(keys_of(collect_scan(*table("notes", p + 1))), (std::vector<kernel::RowKey>{kernel::row_id_key(1), kernel::row_id_key(3)}));
+  EXPECT_EQ(keys_of(collect_scan(*table("notes", p + 1))),
+            (std::vector<kernel::RowKey>{kernel::row_id_key(1), kernel::row_id_key(3)}));
   EXPECT_EQ(get("notes", p + 1, {i(3)})->row, (Row{t("c")}));
   EXPECT_EQ(store_.catalog().find_table("notes")->next_row_id, 4u);
 }
@@ -225,7 +226,8 @@ TEST_F(StoreTest, SecondaryIndexCurrentAndAsOf) {
             (std::vector<std::int64_t>{1, 3}));
   EXPECT_EQ(ids(collect_index(*table("patients", moved), by_ward, bound({t("B")}), bound({t("B")}))),
             (std::vector<std::int64_t>{1, 2}));
-  const std::vector<RowVersion> renamed_b = collect_index(*table("patients", renamed), by_ward, bound({t("B")}), bound({t("B")}));
+  const std::vector<RowVersion> renamed_b =
+      collect_index(*table("patients", renamed), by_ward, bound({t("B")}), bound({t("B")}));
   ASSERT_EQ(renamed_b.size(), 2u);
   EXPECT_EQ(renamed_b[1].row[1], t("Bobby"));  // the version current at that position
   EXPECT_EQ(ids(collect_index(*table("patients", deleted), by_ward)), (std::vector<std::int64_t>{1, 2}));
@@ -239,7 +241,9 @@ TEST_F(StoreTest, SecondaryIndexCurrentAndAsOf) {
   EXPECT_EQ(ids(collect_index(*table("patients", indexed), by_ward)), (std::vector<std::int64_t>{1, 3, 2}));
   // Dropped: not_found after, still readable before.
   const Position dropped = apply(kernel::DropIndex{"by_ward", false});
-  status = table("patients", dropped)->scan_index(by_ward, std::nullopt, std::nullopt, [](const RowVersion&) { return true; });
+  status = table("patients", dropped)->scan_index(by_ward, std::nullopt, std::nullopt, [](const RowVersion&) {
+    return true;
+  });
   EXPECT_EQ(status.code(), StatusCode::not_found);
   EXPECT_EQ(ids(collect_index(*table("patients", added), by_ward)), (std::vector<std::int64_t>{5, 4, 1, 2}));
 }
@@ -262,9 +266,11 @@ TEST_F(StoreTest, AddAndDropColumnVisibility) {
   kernel::ColumnDef age = column("age", Type::integer);
   age.default_value = Value::integer(30, Type::integer);
   const Position added = apply(kernel::AddColumn{"patients", age});
-  const Position written = apply(kernel::InsertRows{"patients", {{i(4), t("Di"), t("A"), Value::integer(40, Type::integer)}}});
+  const Position written =
+      apply(kernel::InsertRows{"patients", {{i(4), t("Di"), t("A"), Value::integer(40, Type::integer)}}});
   const Position dropped = apply(kernel::DropColumn{"patients", "ward"});
-  const Position after_drop = apply(kernel::InsertRows{"patients", {{i(5), t("Ed"), Value::integer(50, Type::integer)}}});
+  const Position after_drop =
+      apply(kernel::InsertRows{"patients", {{i(5), t("Ed"), Value::integer(50, Type::integer)}}});
 
   auto old_view = table("patients", inserted);
   const kernel::TableDef& def = old_view->def();
@@ -338,16 +344,18 @@ TEST_F(StoreTest, TimestampIndexOverAllRecords) {
 
 TEST_F(StoreTest, AuditTrail) {
   make_patients();
-  apply({kernel::UpdateRows{"patients", {{i(1)}}, {{i(1), t("A"), Value()}}}, kernel::DeleteRows{"patients", {{i(2)}, {i(3)}}}},
+  apply({kernel::UpdateRows{"patients", {{i(1)}}, {{i(1), t("A"), Value()}}},
+         kernel::DeleteRows{"patients", {{i(2)}, {i(3)}}}},
         "nurse", "correction");
   store_.note_record(next_, timestamp(next_));
   next_++;
   std::vector<AuditEntry> entries;
   ASSERT_TRUE(store_.view(store_.last_position())
-                  ->scan_audit(0, 100, [&entries](const AuditEntry& e) {
-                    entries.push_back(e);
-                    return true;
-                  })
+                  ->scan_audit(0, 100,
+                               [&entries](const AuditEntry& e) {
+                                 entries.push_back(e);
+                                 return true;
+                               })
                   .ok());
   ASSERT_EQ(entries.size(), 3u);  // one per command record
   EXPECT_EQ(entries[0].operation, "CREATE TABLE");
@@ -365,10 +373,13 @@ TEST_F(StoreTest, AuditTrail) {
   EXPECT_EQ(entries[2].position, 2u);
   EXPECT_EQ(entries[2].timestamp_ns, timestamp(2));
   entries.clear();
-  ASSERT_TRUE(store_.view(1)->scan_audit(1, 100, [&entries](const AuditEntry& e) {
-    entries.push_back(e);
-    return true;
-  }).ok());
+  ASSERT_TRUE(store_.view(1)
+                  ->scan_audit(1, 100,
+                               [&entries](const AuditEntry& e) {
+                                 entries.push_back(e);
+                                 return true;
+                               })
+                  .ok());
   ASSERT_EQ(entries.size(), 1u);  // bounded by the view
 }
 
@@ -405,7 +416,8 @@ TEST_F(StoreTest, Streams) {
   apply(kernel::CreateStream{"orders", false});
   const Position first = apply(kernel::AppendEvents{"orders", 0, {Bytes{1}, Bytes{2}}});
   const Position second = apply(kernel::AppendEvents{"orders", 2, {Bytes{3}}});
-  EXPECT_EQ(try_apply({kernel::AppendEvents{"orders", 2, {Bytes{4}}}}).message(), "stream orders is at offset 3, expected 2");
+  EXPECT_EQ(try_apply({kernel::AppendEvents{"orders", 2, {Bytes{4}}}}).message(),
+            "stream orders is at offset 3, expected 2");
   Result<std::vector<StreamEvent>> events = store_.read_stream("orders", 0, 100);
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 3u);

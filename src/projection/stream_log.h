@@ -20,8 +20,7 @@ struct StoredEvent {
 class StreamLog {
  public:
   // REQUIRES: first_offset equals the stream's current event count.
-  void append(std::uint32_t stream_id, std::uint64_t first_offset, const std::vector<Bytes>& events,
-              Position position);
+  void append(std::uint32_t stream_id, std::uint64_t first_offset, const std::vector<Bytes>& events, Position position);
   // Adds a stream's events in order (loading a snapshot).
   void append_event(std::uint32_t stream_id, StoredEvent event);
   // The stream's events (empty for a stream without any).

@@ -21,8 +21,12 @@ inline kernel::ColumnDef column(std::string name, kernel::Type type, bool not_nu
   return c;
 }
 
-inline kernel::Value i(std::int64_t v) { return kernel::Value::integer(v); }
-inline kernel::Value t(std::string v) { return kernel::Value::text(std::move(v)); }
+inline kernel::Value i(std::int64_t v) {
+  return kernel::Value::integer(v);
+}
+inline kernel::Value t(std::string v) {
+  return kernel::Value::text(std::move(v));
+}
 
 inline kernel::CreateTable table_def(std::string name, std::vector<kernel::ColumnDef> columns,
                                      std::vector<std::uint32_t> primary_key) {

@@ -14,7 +14,9 @@ constexpr std::size_t change_size_bytes = 8 * 3 + 4 * 5 + 8;
 
 }  // namespace
 
-Timeline::Timeline() { intern(""); }
+Timeline::Timeline() {
+  intern("");
+}
 
 std::uint32_t Timeline::intern(std::string_view text) {
   auto it = text_ids_.find(text);
@@ -35,8 +37,7 @@ void Timeline::note_record(Position position, std::uint64_t timestamp_ns) {
 
 Timeline::ChangeId Timeline::add_change(Position position, std::uint64_t timestamp_ns, std::uint64_t client_id,
                                         std::string_view actor, std::string_view reason, std::string_view operation,
-                                        std::string_view table, std::string_view statement,
-                                        std::uint64_t row_count) {
+                                        std::string_view table, std::string_view statement, std::uint64_t row_count) {
   note_record(position, timestamp_ns);
   KMB_ASSERT(changes_.size() < UINT32_MAX);
   Change change;
@@ -68,8 +69,9 @@ Result<Position> Timeline::position_at_timestamp(std::uint64_t timestamp_ns, Pos
   // never decrease, so both are binary searches).
   auto end = std::upper_bound(records_.begin(), records_.end(), limit,
                               [](Position p, const std::pair<Position, std::uint64_t>& r) { return p < r.first; });
-  auto after = std::upper_bound(records_.begin(), end, timestamp_ns,
-                                [](std::uint64_t t, const std::pair<Position, std::uint64_t>& r) { return t < r.second; });
+  auto after =
+      std::upper_bound(records_.begin(), end, timestamp_ns,
+                       [](std::uint64_t t, const std::pair<Position, std::uint64_t>& r) { return t < r.second; });
   if (after == records_.begin()) {
     if (records_.empty()) return invalid_argument("the log is empty");
     return invalid_argument("timestamp " + format_timestamp_ns(timestamp_ns) + " precedes the first record (" +
@@ -180,4 +182,3 @@ Result<Timeline> Timeline::decode(kernel::Decoder& in) {
 }
 
 }  // namespace kmb::projection
-

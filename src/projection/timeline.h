@@ -31,7 +31,7 @@ class Timeline {
     Position position = 0;
     std::uint64_t timestamp_ns = 0;
     std::uint64_t client_id = 0;
-    std::uint32_t actor = 0;      // interned text ids
+    std::uint32_t actor = 0;  // interned text ids
     std::uint32_t reason = 0;
     std::uint32_t operation = 0;
     std::uint32_t table = 0;

@@ -53,7 +53,8 @@ std::string compare_lists(const std::string& what, const Collector& expected, co
   if (sa.code() != sb.code()) return what + ": status " + sa.to_string() + " vs " + sb.to_string();
   if (a.size() != b.size()) {
     return what + ": " + std::to_string(a.size()) + " vs " + std::to_string(b.size()) + " versions" +
-           (a.empty() ? "" : "; first expected " + describe(a[0])) + (b.empty() ? "" : "; first actual " + describe(b[0]));
+           (a.empty() ? "" : "; first expected " + describe(a[0])) +
+           (b.empty() ? "" : "; first actual " + describe(b[0]));
   }
   for (std::size_t i = 0; i < a.size(); i++) {
     if (!same_version(a[i], b[i], columns)) return what + ": " + describe(a[i]) + " vs " + describe(b[i]);
