@@ -3,12 +3,13 @@
 #   make run      install what is missing, build, run the demo
 #   make test     install what is missing, build, run every test: Release, then ASan+UBSan
 #   make bench    micro-benchmarks (Google Benchmark)
+#   make bench-compare  Kimberlite against PostgreSQL and SQLite (docs/benchmarks.md); bench-quick: brief
 BUILD_DIR   ?= build
 ASAN_DIR    ?= build-asan
 JOBS        ?= $(shell nproc)
 CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
 
-.PHONY: all deps build run demo test test-release test-asan bench bench-quick format tidy clean
+.PHONY: all deps build run demo test test-release test-asan bench bench-quick bench-compare format tidy clean
 
 all: build
 
@@ -20,8 +21,7 @@ build: deps
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 
 run: build
-	@rm -rf $(BUILD_DIR)/demo
-	@$(BUILD_DIR)/bin/kimberlite demo --data $(BUILD_DIR)/demo
+	@examples/run-demo.sh $(BUILD_DIR)
 
 test: test-release test-asan
 
@@ -38,6 +38,10 @@ bench: build
 
 bench-quick: build
 	$(BUILD_DIR)/bin/kimberlite-microbench --benchmark_min_time=0.05
+	@BUILD_DIR=$(BUILD_DIR) scripts/bench-compare.sh --quick
+
+bench-compare: build
+	@BUILD_DIR=$(BUILD_DIR) scripts/bench-compare.sh
 
 format:
 	@find src bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -22,5 +22,8 @@ int report_error(const Status& status);
 void add_verify_command(CLI::App& app, int& exit_code);
 void add_log_commands(CLI::App& app, int& exit_code);
 void add_demo_command(CLI::App& app, int& exit_code);
+// kimberlite sql / kimberlite repl (sql_command.cc): SQL against a tenant, one-shot or interactive.
+void add_sql_command(CLI::App& app, int& exit_code);
+void add_repl_command(CLI::App& app, int& exit_code);
 
 }  // namespace kmb::cli

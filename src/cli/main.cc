@@ -7,15 +7,6 @@
 #define KMB_VERSION "0.0.0"
 #endif
 
-namespace kmb::cli {
-
-int report_error(const Status& status) {
-  std::cerr << "kimberlite: " << status.to_string() << '\n';
-  return status.code() == StatusCode::invalid_argument ? exit_usage : exit_error;
-}
-
-}  // namespace kmb::cli
-
 int main(int argc, char** argv) {
   CLI::App app{"Kimberlite: a compliance-first database. All data is an immutable, hash-chained log."};
   app.set_version_flag("--version", KMB_VERSION);
@@ -24,6 +15,8 @@ int main(int argc, char** argv) {
   kmb::cli::add_verify_command(app, exit_code);
   kmb::cli::add_log_commands(app, exit_code);
   kmb::cli::add_demo_command(app, exit_code);
+  kmb::cli::add_sql_command(app, exit_code);
+  kmb::cli::add_repl_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

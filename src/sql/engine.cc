@@ -3,6 +3,8 @@
 #include "sql/execution/write_executor.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/ddl_planner.h"
+#include "sql/planner/on_conflict_planner.h"
+#include "sql/planner/returning_planner.h"
 #include "sql/planner/select_planner.h"
 #include "sql/planner/write_planner.h"
 
@@ -49,7 +51,48 @@ struct WriteWork {
   std::vector<kernel::Command> commands;
   std::uint64_t rows = 0;
   std::string tag;
+  std::optional<QueryResult> returning;  // RETURNING's columns and rows
 };
+
+// The rows a write produced, as RETURNING sees them (deleted_rows: for DELETE and ON CONFLICT).
+const std::vector<kernel::Row>& written_rows(const WriteOutcome& outcome) {
+  if (outcome.command) {
+    if (const auto* insert = std::get_if<kernel::InsertRows>(&*outcome.command)) return insert->rows;
+    if (const auto* update = std::get_if<kernel::UpdateRows>(&*outcome.command)) return update->rows;
+  }
+  return outcome.deleted_rows;
+}
+
+Status add_returning(const std::vector<SelectItem>& items, const kernel::TableDef& table,
+                     const std::vector<std::uint32_t>& live_columns, const std::string& name,
+                     const WriteOutcome& outcome, const PlannerContext& context, WriteWork& work) {
+  if (items.empty()) return Status::ok_status();
+  KMB_ASSIGN_OR_RETURN(ReturningPlan plan, plan_returning(items, table, live_columns, name, context));
+  QueryResult result;
+  result.columns = std::move(plan.names);
+  result.types = std::move(plan.types);
+  KMB_ASSIGN_OR_RETURN(result.rows, evaluate_returning(plan, written_rows(outcome)));
+  work.returning = std::move(result);
+  return Status::ok_status();
+}
+
+// ON CONFLICT: replaces the plain insert in `outcome` by the rows still to insert and the updates
+// of conflicting rows; returns the rows written (inserted, then updated), for RETURNING.
+Result<std::vector<kernel::Row>> apply_upsert(const OnConflict& conflict, const InsertPlan& plan, WriteOutcome& outcome,
+                                              const PlannerContext& context, WriteWork& work) {
+  KMB_ASSIGN_OR_RETURN(OnConflictPlan conflict_plan, plan_on_conflict(conflict, plan, context));
+  std::vector<kernel::Row> rows;
+  if (outcome.command) rows = std::move(std::get<kernel::InsertRows>(*outcome.command).rows);
+  KMB_ASSIGN_OR_RETURN(UpsertResult upsert, apply_on_conflict(conflict_plan, plan, std::move(rows)));
+  std::vector<kernel::Row> written = upsert.inserted;
+  written.insert(written.end(), upsert.update.rows.begin(), upsert.update.rows.end());
+  work.rows = written.size();
+  if (!upsert.inserted.empty()) {
+    work.commands.push_back(kernel::InsertRows{plan.table->def().name, std::move(upsert.inserted)});
+  }
+  if (!upsert.update.keys.empty()) work.commands.push_back(std::move(upsert.update));
+  return written;
+}
 
 Result<WriteWork> plan_and_run_write(const Statement& statement, const PlannerContext& context) {
   WriteWork work;
@@ -63,14 +106,31 @@ Result<WriteWork> plan_and_run_write(const Statement& statement, const PlannerCo
   if (const auto* insert = std::get_if<InsertStatement>(&statement.node)) {
     KMB_ASSIGN_OR_RETURN(InsertPlan plan, plan_insert(*insert, context));
     KMB_ASSIGN_OR_RETURN(outcome, execute_insert(plan, context.rows_max));
+    const kernel::TableDef& def = plan.table->def();
+    if (insert->on_conflict) {
+      KMB_ASSIGN_OR_RETURN(std::vector<kernel::Row> returned, apply_upsert(*insert->on_conflict, plan, outcome, context, work));
+      WriteOutcome written;
+      written.deleted_rows = std::move(returned);  // RETURNING reads these rows
+      KMB_TRY(add_returning(insert->returning, def, plan.live_columns, def.name, written, context, work));
+      work.tag = "INSERT " + std::to_string(work.rows);
+      return work;
+    }
+    KMB_TRY(add_returning(insert->returning, def, plan.live_columns, def.name, outcome, context, work));
     work.tag = "INSERT ";
   } else if (const auto* update = std::get_if<UpdateStatement>(&statement.node)) {
     KMB_ASSIGN_OR_RETURN(ModifyPlan plan, plan_update(*update, context));
     KMB_ASSIGN_OR_RETURN(outcome, execute_modify(plan, context.rows_max));
+    const kernel::TableDef& def = plan.scan->table().def();
+    KMB_TRY(add_returning(update->returning, def, plan.live_columns, update->alias ? update->alias->name : def.name,
+                          outcome, context, work));
     work.tag = "UPDATE ";
   } else {
-    KMB_ASSIGN_OR_RETURN(ModifyPlan plan, plan_delete(std::get<DeleteStatement>(statement.node), context));
+    const auto& remove = std::get<DeleteStatement>(statement.node);
+    KMB_ASSIGN_OR_RETURN(ModifyPlan plan, plan_delete(remove, context));
     KMB_ASSIGN_OR_RETURN(outcome, execute_modify(plan, context.rows_max));
+    const kernel::TableDef& def = plan.scan->table().def();
+    KMB_TRY(add_returning(remove.returning, def, plan.live_columns, remove.alias ? remove.alias->name : def.name,
+                          outcome, context, work));
     work.tag = "DELETE ";
   }
   work.rows = outcome.rows;
@@ -115,7 +175,8 @@ Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
   const auto* explain = std::get_if<ExplainStatement>(&statement.node);
   if (is_select || explain) {
     KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, session.read_view());
-    const PlannerContext context{*view, parameters, options_.result_rows_max};
+    const PlannerContext context{*view, parameters, options_.result_rows_max, {}, nullptr, true,
+                                 options_.recursion_iterations_max};
     if (explain) {
       KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
       return explain_result(lines);
@@ -129,13 +190,15 @@ Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
       CommitResult commit,
       session.write(
           [&](const projection::ReadView& latest) -> Result<kernel::CommandRecord> {
-            const PlannerContext context{latest, parameters, options_.result_rows_max};
+            const PlannerContext context{latest, parameters, options_.result_rows_max, {}, nullptr, true,
+                                         options_.recursion_iterations_max};
             KMB_ASSIGN_OR_RETURN(work, plan_and_run_write(statement, context));
             committed = !work.commands.empty();
             return kernel::CommandRecord{audit.actor, std::string(sql), std::move(work.commands)};
           },
           audit));
   QueryResult result;
+  if (work.returning) result = std::move(*work.returning);
   result.rows_affected = work.rows;
   result.tag = work.tag;
   if (committed) result.position = commit.position;

@@ -26,6 +26,8 @@ struct EngineOptions {
   std::uint32_t expression_depth_max = 200;
   std::uint64_t result_rows_max = 10'000'000;
   std::uint64_t statement_size_max_bytes = 1 << 20;
+  // WITH RECURSIVE: iterations of the recursive step before the query fails.
+  std::uint64_t recursion_iterations_max = 10'000;
 };
 
 struct QueryResult {

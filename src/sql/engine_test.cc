@@ -345,6 +345,43 @@ TEST_F(EngineLimitsTest, Limits) {
             "expression nesting exceeds the limit of 20 at line 1, column 28");
 }
 
+class EngineQueryLimitsTest : public EngineFixture {
+ protected:
+  EngineQueryLimitsTest() : EngineFixture(EngineOptions{20, 3, 10'000, 5}) {}
+};
+
+// Subqueries, set operations, joins and recursion buffer rows; every buffer is bounded.
+TEST_F(EngineQueryLimitsTest, BuffersAndRecursionAreBounded) {
+  run("CREATE TABLE t (a INT)");
+  run("INSERT INTO t VALUES (1), (2), (3)");
+  run("INSERT INTO t VALUES (4)");
+  EXPECT_EQ(error("SELECT 1 WHERE 1 IN (SELECT a FROM t)"), "query exceeds the limit of 3 rows");
+  EXPECT_EQ(error("SELECT count(*) FROM (SELECT a FROM t UNION SELECT a + 10 FROM t) u"),
+            "query exceeds the limit of 3 rows");
+  EXPECT_EQ(error("SELECT count(*) FROM t x JOIN t y ON x.a = y.a"), "query exceeds the limit of 3 rows");
+  EXPECT_EQ(rows("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3) SELECT x FROM n"),
+            (Rows{"1", "2", "3"}));
+  EXPECT_EQ(error("WITH RECURSIVE n(x) AS (SELECT 1 UNION SELECT x + 1 FROM n WHERE x < 4) SELECT max(x) FROM n"),
+            "query exceeds the limit of 3 rows");
+  // A subquery's nesting counts towards the statement's limit.
+  EXPECT_EQ(error("SELECT (SELECT " + std::string(25, '(') + "1" + std::string(25, ')') + ")"),
+            "expression nesting exceeds the limit of 20 at line 1, column 34");
+}
+
+class EngineRecursionLimitTest : public EngineFixture {
+ protected:
+  EngineRecursionLimitTest() : EngineFixture(EngineOptions{200, 1000, 10'000, 5}) {}
+};
+
+TEST_F(EngineRecursionLimitTest, RecursionStopsAtTheLimit) {
+  EXPECT_EQ(rows("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 6) SELECT max(x) FROM n"),
+            (Rows{"6"}));
+  EXPECT_EQ(error("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 7) SELECT max(x) FROM n"),
+            "recursive query \"n\" exceeds the limit of 5 iterations");
+  EXPECT_EQ(error_code("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT 1 FROM n"),
+            StatusCode::resource_exhausted);
+}
+
 TEST(EngineDeepNestingTest, HundredThousandParenthesesFailCleanly) {
   testing::StoreSession session;
   Engine engine;

@@ -100,6 +100,10 @@ Status AggregateOperator::execute(const RowSink& sink) const {
     auto [it, inserted] = groups.try_emplace(std::move(key), aggregates_.size());
     if (inserted && groups.size() > rows_max_) return rows_limit_exceeded(rows_max_);
     for (std::size_t i = 0; i < aggregates_.size(); i++) {
+      if (aggregates_[i].filter) {
+        KMB_ASSIGN_OR_RETURN(bool keep, evaluate_predicate(*aggregates_[i].filter, row));
+        if (!keep) continue;
+      }
       Value argument;
       if (aggregates_[i].argument) {
         KMB_ASSIGN_OR_RETURN(argument, evaluate(*aggregates_[i].argument, row));

@@ -20,6 +20,7 @@ struct AggregateSpec {
   AggregateFunction function = AggregateFunction::count_star;
   bool distinct = false;
   BoundExpressionPtr argument;  // null for COUNT(*)
+  BoundExpressionPtr filter;    // FILTER (WHERE ...): rows for which it is not TRUE are skipped
   kernel::Type type = kernel::Type::bigint;
   std::string text;  // for EXPLAIN
 };

@@ -114,6 +114,53 @@ Result<Value> evaluate_function(const BoundExpression& expression, const kernel:
   return evaluate_scalar_function(expression.function, arguments);
 }
 
+// Scalar: NULL for no rows, an error for more than one. EXISTS: whether there is a row. IN: three-
+// valued membership of the operand among the first column's values.
+Result<Value> evaluate_subquery(const BoundExpression& expression, const kernel::Row& row) {
+  const Subquery& subquery = *expression.subquery;
+  switch (expression.subquery_kind) {
+    case SubqueryKind::scalar: {
+      Value result;
+      std::uint64_t rows = 0;
+      KMB_TRY(subquery.run(row, [&](const kernel::Row& inner) -> Result<bool> {
+        if (++rows > 1) return invalid_argument("more than one row returned by a subquery used as an expression");
+        result = inner[0];
+        return true;
+      }));
+      return result;
+    }
+    case SubqueryKind::exists: {
+      bool found = false;
+      KMB_TRY(subquery.run(row, [&](const kernel::Row&) -> Result<bool> {
+        found = true;
+        return false;
+      }));
+      return Value::boolean(found);
+    }
+    case SubqueryKind::in: {
+      KMB_ASSIGN_OR_RETURN(Value operand, evaluate(*expression.children[0], row));
+      bool found = false;
+      bool saw_null = operand.is_null();
+      bool any_row = false;
+      KMB_TRY(subquery.run(row, [&](const kernel::Row& inner) -> Result<bool> {
+        any_row = true;
+        if (operand.is_null()) return false;
+        if (inner[0].is_null()) {
+          saw_null = true;
+          return true;
+        }
+        found = compare_sql(operand, inner[0]) == 0;
+        return !found;
+      }));
+      if (found) return Value::boolean(!expression.negated);
+      if (!any_row) return Value::boolean(expression.negated);
+      if (saw_null) return Value::null();
+      return Value::boolean(expression.negated);
+    }
+  }
+  KMB_UNREACHABLE();
+}
+
 Result<Value> evaluate_is(const BoundExpression& expression, const kernel::Row& row) {
   KMB_ASSIGN_OR_RETURN(Value operand, evaluate(*expression.children[0], row));
   bool result = false;
@@ -173,6 +220,11 @@ Result<Value> evaluate(const BoundExpression& expression, const kernel::Row& row
       return cast_value(operand, expression.cast_type);
     }
     case BoundKind::function: return evaluate_function(expression, row);
+    case BoundKind::outer_column:
+      KMB_ASSERT(expression.frame && expression.frame->row);
+      KMB_ASSERT(expression.slot < expression.frame->row->size());
+      return (*expression.frame->row)[expression.slot];
+    case BoundKind::subquery: return evaluate_subquery(expression, row);
     case BoundKind::aggregate: break;
   }
   return internal_error("aggregate evaluated outside an aggregation");

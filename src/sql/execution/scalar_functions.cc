@@ -6,6 +6,7 @@
 
 #include "sql/execution/arithmetic.h"
 #include "sql/execution/decimal_math.h"
+#include "sql/execution/json_path.h"
 
 namespace kmb::sql {
 
@@ -165,6 +166,9 @@ Result<Value> evaluate_scalar_function(ScalarFunction function, std::span<const 
     case ScalarFunction::ceil: return round_to(arguments[0], 0, 1);
     case ScalarFunction::floor: return round_to(arguments[0], 0, -1);
     case ScalarFunction::mod: return evaluate_arithmetic(BinaryOperator::modulo, arguments[0], arguments[1]);
+    case ScalarFunction::json_get:
+    case ScalarFunction::json_get_text:
+      return json_get(arguments[0].as_string(), arguments[1], function == ScalarFunction::json_get_text);
     default: break;
   }
   if (arguments[0].type() == Type::bytes && function == ScalarFunction::length) {

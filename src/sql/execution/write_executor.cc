@@ -88,6 +88,7 @@ Result<WriteOutcome> execute_modify(const ModifyPlan& plan, std::uint64_t rows_m
   kernel::DeleteRows remove;
   update.table = def.name;
   remove.table = def.name;
+  std::vector<Row> deleted_rows;
   KMB_TRY(plan.scan->scan_versions([&](const projection::RowVersion& version, Row& row) -> Result<bool> {
     if (plan.where) {
       KMB_ASSIGN_OR_RETURN(bool matches, evaluate_predicate(*plan.where, row));
@@ -96,6 +97,9 @@ Result<WriteOutcome> execute_modify(const ModifyPlan& plan, std::uint64_t rows_m
     if (update.keys.size() + remove.keys.size() >= rows_max) return too_many_rows(rows_max);
     if (!plan.update) {
       remove.keys.push_back(version.key);
+      Row old_row;
+      for (std::uint32_t slot : plan.live_slots) old_row.push_back(row[slot]);
+      deleted_rows.push_back(std::move(old_row));
       return true;
     }
     Row new_row;
@@ -121,6 +125,7 @@ Result<WriteOutcome> execute_modify(const ModifyPlan& plan, std::uint64_t rows_m
     if (outcome.rows > 0) outcome.command = std::move(update);
   } else {
     outcome.rows = remove.keys.size();
+    outcome.deleted_rows = std::move(deleted_rows);
     if (outcome.rows > 0) outcome.command = std::move(remove);
   }
   return outcome;

@@ -16,6 +16,7 @@ namespace kmb::sql {
 struct WriteOutcome {
   std::optional<kernel::Command> command;  // none when no row was affected
   std::uint64_t rows = 0;
+  std::vector<kernel::Row> deleted_rows;  // DELETE: the live columns of each deleted row
 };
 
 // `rows_max` bounds the number of rows one statement may write.

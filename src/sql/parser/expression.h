@@ -53,6 +53,9 @@ enum class ExpressionKind : std::uint8_t {
   case_when,      // children = [operand?] (has_operand), {when, then}..., [else?] (has_else)
   cast,           // children = [operand]; cast_type
   function,       // function_name (lower case); children = arguments; distinct; star_argument
+  subquery,       // (SELECT ...) used as a value: subquery
+  exists,         // EXISTS (SELECT ...): subquery; negated for NOT EXISTS
+  in_subquery,    // children = [operand]; subquery; negated for NOT IN
 };
 
 enum class UnaryOperator : std::uint8_t { negate, plus, logical_not };
@@ -72,10 +75,13 @@ enum class BinaryOperator : std::uint8_t {
   divide,
   modulo,
   concat,
+  json_get,       // ->  (JSON member or element, as JSON)
+  json_get_text,  // ->> (as TEXT)
 };
 
 std::string_view binary_operator_text(BinaryOperator op);  // "AND", "=", "||", ...
 
+struct SelectNode;  // statement.h
 struct ParsedExpression;
 using ParsedExpressionPtr = std::unique_ptr<ParsedExpression>;
 
@@ -98,6 +104,9 @@ struct ParsedExpression {
   bool distinct = false;
   bool star_argument = false;
   TypeName cast_type;
+  // subquery, exists, in_subquery. Shared (not unique) because SelectNode is incomplete here.
+  std::shared_ptr<const SelectNode> subquery;
+  ParsedExpressionPtr filter;  // function: an aggregate's FILTER (WHERE condition)
   std::vector<ParsedExpressionPtr> children;
 };
 

@@ -99,6 +99,10 @@ std::string to_sql(const ParsedExpression& expression) {
       std::string arguments = expression.star_argument ? "*" : join_children(expression, 0, expression.children.size());
       return expression.function_name + "(" + (expression.distinct ? "DISTINCT " : "") + arguments + ")";
     }
+    // Queries are not printed back; the printer serves expressions in messages and tests.
+    case ExpressionKind::subquery: return "(SELECT ...)";
+    case ExpressionKind::exists: return "EXISTS (SELECT ...)";
+    case ExpressionKind::in_subquery: return "(" + child(0) + " " + not_text + "IN (SELECT ...))";
   }
   return "?";
 }

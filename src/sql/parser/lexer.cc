@@ -169,8 +169,14 @@ class Lexer {
   }
 
   Status lex_symbol(Token& token) {
-    static constexpr std::string_view two_character[] = {"||", "<=", ">=", "<>", "!=", "::"};
+    static constexpr std::string_view two_character[] = {"||", "<=", ">=", "<>", "!=", "::", "->"};
     token.kind = TokenKind::symbol;
+    if (peek() == '-' && peek(1) == '>' && peek(2) == '>') {
+      take(token);
+      take(token);
+      take(token);
+      return Status::ok_status();
+    }
     for (std::string_view symbol : two_character) {
       if (peek() == symbol[0] && peek(1) == symbol[1]) {
         take(token);

@@ -25,14 +25,18 @@ Result<InsertStatement> Parser::parse_insert() {
   if (is_symbol("(")) {
     KMB_ASSIGN_OR_RETURN(statement.columns, parse_identifier_list("a column name"));
   }
-  if (is_keyword("SELECT")) {
+  if (at_query_start()) {
     KMB_ASSIGN_OR_RETURN(SelectStatement select, parse_select());
     statement.select = std::make_unique<SelectStatement>(std::move(select));
+    KMB_TRY(parse_on_conflict(statement));
+    KMB_TRY(parse_returning(statement.returning));
     return statement;
   }
   if (accept_keyword("DEFAULT")) {
     KMB_TRY(expect_keyword("VALUES"));
     statement.rows.emplace_back();
+    KMB_TRY(parse_on_conflict(statement));
+    KMB_TRY(parse_returning(statement.returning));
     return statement;
   }
   KMB_TRY(expect_keyword("VALUES"));
@@ -51,9 +55,41 @@ Result<InsertStatement> Parser::parse_insert() {
     KMB_TRY(expect_symbol(")"));
     statement.rows.push_back(std::move(row));
   } while (accept_symbol(","));
-  if (is_keyword("ON")) return error_here("ON CONFLICT is not supported");
-  if (is_keyword("RETURNING")) return error_here("RETURNING is not supported");
+  KMB_TRY(parse_on_conflict(statement));
+    KMB_TRY(parse_returning(statement.returning));
   return statement;
+}
+
+// ON CONFLICT [(col, ...)] DO NOTHING | ON CONFLICT [(col, ...)] DO UPDATE SET col = expr, ... [WHERE expr]
+Status Parser::parse_on_conflict(InsertStatement& statement) {
+  if (!is_keyword("ON")) return Status::ok_status();
+  advance();
+  KMB_TRY(expect_keyword("CONFLICT"));
+  OnConflict conflict;
+  conflict.position = peek().position;
+  if (is_symbol("(")) {
+    KMB_ASSIGN_OR_RETURN(conflict.columns, parse_identifier_list("a column name"));
+  }
+  KMB_TRY(expect_keyword("DO"));
+  if (accept_keyword("NOTHING")) {
+    statement.on_conflict = std::move(conflict);
+    return Status::ok_status();
+  }
+  KMB_TRY(expect_keyword("UPDATE"));
+  KMB_TRY(expect_keyword("SET"));
+  conflict.do_update = true;
+  do {
+    Assignment assignment;
+    KMB_ASSIGN_OR_RETURN(assignment.column, parse_identifier("a column name"));
+    KMB_TRY(expect_symbol("="));
+    KMB_ASSIGN_OR_RETURN(assignment.value, parse_expression());
+    conflict.assignments.push_back(std::move(assignment));
+  } while (accept_symbol(","));
+  if (accept_keyword("WHERE")) {
+    KMB_ASSIGN_OR_RETURN(conflict.where, parse_expression());
+  }
+  statement.on_conflict = std::move(conflict);
+  return Status::ok_status();
 }
 
 // UPDATE t [[AS] alias] SET col = expr, ... [WHERE expr]
@@ -83,6 +119,7 @@ Result<UpdateStatement> Parser::parse_update() {
   if (accept_keyword("WHERE")) {
     KMB_ASSIGN_OR_RETURN(statement.where, parse_expression());
   }
+  KMB_TRY(parse_returning(statement.returning));
   return statement;
 }
 
@@ -99,6 +136,7 @@ Result<DeleteStatement> Parser::parse_delete() {
   if (accept_keyword("WHERE")) {
     KMB_ASSIGN_OR_RETURN(statement.where, parse_expression());
   }
+  KMB_TRY(parse_returning(statement.returning));
   return statement;
 }
 

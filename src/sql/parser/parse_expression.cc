@@ -178,14 +178,30 @@ Result<ParsedExpressionPtr> Parser::parse_in_list(ParsedExpressionPtr left, bool
   auto node = make_node(ExpressionKind::in_list, left->position);
   node->negated = negated;
   node->children.push_back(std::move(left));
+  if (is_symbol("(") && (is_keyword("SELECT", 1) || is_keyword("WITH", 1))) {
+    ParsedExpressionPtr operand = std::move(node->children[0]);
+    KMB_ASSIGN_OR_RETURN(node, parse_subquery_expression(ExpressionKind::in_subquery, operand->position));
+    node->negated = negated;
+    node->children.push_back(std::move(operand));
+    return finish(std::move(node));
+  }
   KMB_TRY(expect_symbol("("));
-  if (is_keyword("SELECT")) return error_here("subqueries are not supported yet");
   do {
     KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr item, parse_expression());
     node->children.push_back(std::move(item));
   } while (accept_symbol(","));
   KMB_TRY(expect_symbol(")"));
   return finish(std::move(node));
+}
+
+// '(' query ')' as an expression of `kind`.
+Result<ParsedExpressionPtr> Parser::parse_subquery_expression(ExpressionKind kind, SourcePosition position) {
+  KMB_TRY(expect_symbol("("));
+  KMB_ASSIGN_OR_RETURN(std::unique_ptr<SelectNode> query, parse_query());
+  KMB_TRY(expect_symbol(")"));
+  auto node = make_node(kind, position);
+  node->subquery = std::move(query);
+  return node;
 }
 
 Result<ParsedExpressionPtr> Parser::parse_like(ParsedExpressionPtr left, bool negated, bool case_insensitive) {
@@ -254,6 +270,12 @@ Result<ParsedExpressionPtr> Parser::parse_unary() {
 
 Result<ParsedExpressionPtr> Parser::parse_postfix() {
   KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr operand, parse_primary());
+  while (is_symbol("->") || is_symbol("->>")) {
+    const BinaryOperator op = is_symbol("->") ? BinaryOperator::json_get : BinaryOperator::json_get_text;
+    const SourcePosition position = advance().position;
+    KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr selector, parse_primary());
+    KMB_ASSIGN_OR_RETURN(operand, make_binary(op, std::move(operand), std::move(selector), position));
+  }
   while (is_symbol("::")) {
     const SourcePosition position = advance().position;
     auto node = make_node(ExpressionKind::cast, position);
@@ -281,8 +303,10 @@ Result<ParsedExpressionPtr> Parser::parse_primary() {
     case TokenKind::quoted_identifier: return parse_word();
     case TokenKind::symbol:
       if (is_symbol("(")) {
+        if (is_keyword("SELECT", 1) || is_keyword("WITH", 1)) {
+          return parse_subquery_expression(ExpressionKind::subquery, token.position);
+        }
         advance();
-        if (is_keyword("SELECT")) return error_here("subqueries are not supported yet");
         KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr inner, parse_expression());
         KMB_TRY(expect_symbol(")"));
         return inner;
@@ -328,7 +352,13 @@ Result<ParsedExpressionPtr> Parser::parse_word() {
     if (accept_keyword("FALSE")) return make_constant(kernel::Value::boolean(false), position);
     if (is_keyword("CASE")) return parse_case();
     if (is_keyword("CAST")) return parse_cast();
-    if (is_keyword("EXISTS")) return error_here("subqueries are not supported yet");
+    if (is_keyword("EXISTS")) {
+      advance();
+      if (!is_symbol("(") || !(is_keyword("SELECT", 1) || is_keyword("WITH", 1))) {
+        return error_expected("a subquery after EXISTS");
+      }
+      return parse_subquery_expression(ExpressionKind::exists, position);
+    }
     if (is_keyword("CURRENT_TIMESTAMP") || is_keyword("CURRENT_DATE")) {
       auto node = make_node(ExpressionKind::function, position);
       node->function_name = is_keyword("CURRENT_DATE") ? "current_date" : "now";
@@ -373,6 +403,12 @@ Result<ParsedExpressionPtr> Parser::parse_function_call(ParsedExpressionPtr call
     advance();
     call->star_argument = true;
     KMB_TRY(expect_symbol(")"));
+    if (accept_keyword("FILTER")) {
+      KMB_TRY(expect_symbol("("));
+      KMB_TRY(expect_keyword("WHERE"));
+      KMB_ASSIGN_OR_RETURN(call->filter, parse_expression());
+      KMB_TRY(expect_symbol(")"));
+    }
     return finish(std::move(call));
   }
   if (accept_keyword("DISTINCT")) {
@@ -396,6 +432,12 @@ Result<ParsedExpressionPtr> Parser::parse_function_call(ParsedExpressionPtr call
   }
   if (is_keyword("OVER")) return error_here("window functions are not supported yet");
   KMB_TRY(expect_symbol(")"));
+  if (accept_keyword("FILTER")) {
+    KMB_TRY(expect_symbol("("));
+    KMB_TRY(expect_keyword("WHERE"));
+    KMB_ASSIGN_OR_RETURN(call->filter, parse_expression());
+    KMB_TRY(expect_symbol(")"));
+  }
   if (is_keyword("OVER")) return error_here("window functions are not supported yet");
   return finish(std::move(call));
 }

@@ -5,14 +5,102 @@
 namespace kmb::sql {
 
 Result<SelectStatement> Parser::parse_select() {
-  if (is_keyword("WITH")) return error_here("WITH is not supported yet");
-  KMB_ASSIGN_OR_RETURN(std::unique_ptr<SelectNode> node, parse_select_node());
-  if (is_keyword("UNION") || is_keyword("INTERSECT") || is_keyword("EXCEPT")) {
-    return error_here("set operations (UNION, INTERSECT, EXCEPT) are not supported yet");
-  }
+  KMB_ASSIGN_OR_RETURN(std::unique_ptr<SelectNode> node, parse_query_unbounded());
   return SelectStatement{std::move(node)};
 }
 
+bool Parser::at_query_start() const {
+  std::size_t ahead = 0;
+  while (is_symbol("(", ahead)) ahead++;
+  return is_keyword("SELECT", ahead) || is_keyword("WITH", ahead);
+}
+
+// query: [WITH [RECURSIVE] cte, ...] term {(UNION | EXCEPT) [ALL | DISTINCT] term}
+//        [ORDER BY ...] [LIMIT ...] [OFFSET ...]
+// A nested query (subquery, derived table, WITH query) counts towards the nesting limit.
+Result<std::unique_ptr<SelectNode>> Parser::parse_query() {
+  KMB_TRY(enter_nesting());
+  Result<std::unique_ptr<SelectNode>> result = parse_query_unbounded();
+  leave_nesting();
+  return result;
+}
+
+Result<std::unique_ptr<SelectNode>> Parser::parse_query_unbounded() {
+  SelectNode with_holder;
+  if (is_keyword("WITH")) KMB_TRY(parse_with(with_holder));
+  KMB_ASSIGN_OR_RETURN(std::unique_ptr<SelectNode> node, parse_query_term());
+  while (is_keyword("UNION") || is_keyword("EXCEPT")) {
+    auto combined = std::make_unique<SelectNode>();
+    combined->set_operator = is_keyword("UNION") ? SetOperator::union_rows : SetOperator::except_rows;
+    advance();
+    combined->set_all = accept_keyword("ALL");
+    if (!combined->set_all) accept_keyword("DISTINCT");
+    combined->left = std::move(node);
+    KMB_ASSIGN_OR_RETURN(combined->right, parse_query_term());
+    node = std::move(combined);
+  }
+  if (is_keyword("ORDER") || is_keyword("LIMIT") || is_keyword("OFFSET")) {
+    if (!node->order_by.empty() || node->limit || node->offset) {
+      return error_here("ORDER BY, LIMIT or OFFSET given twice for one query; use a subquery in FROM");
+    }
+    KMB_TRY(parse_order_by(*node));
+    KMB_TRY(parse_limit_offset(*node));
+  }
+  if (!with_holder.with.empty()) {
+    for (CommonTableExpression& inner : node->with) with_holder.with.push_back(std::move(inner));
+    node->with = std::move(with_holder.with);
+    node->recursive = node->recursive || with_holder.recursive;
+  }
+  return node;
+}
+
+// term: primary {INTERSECT [ALL | DISTINCT] primary}
+Result<std::unique_ptr<SelectNode>> Parser::parse_query_term() {
+  KMB_ASSIGN_OR_RETURN(std::unique_ptr<SelectNode> node, parse_query_primary());
+  while (accept_keyword("INTERSECT")) {
+    auto combined = std::make_unique<SelectNode>();
+    combined->set_operator = SetOperator::intersect_rows;
+    combined->set_all = accept_keyword("ALL");
+    if (!combined->set_all) accept_keyword("DISTINCT");
+    combined->left = std::move(node);
+    KMB_ASSIGN_OR_RETURN(combined->right, parse_query_primary());
+    node = std::move(combined);
+  }
+  return node;
+}
+
+// primary: SELECT ... | (query)
+Result<std::unique_ptr<SelectNode>> Parser::parse_query_primary() {
+  if (accept_symbol("(")) {
+    KMB_ASSIGN_OR_RETURN(std::unique_ptr<SelectNode> node, parse_query());
+    KMB_TRY(expect_symbol(")"));
+    return node;
+  }
+  return parse_select_node();
+}
+
+// WITH [RECURSIVE] name [(column, ...)] AS (query), ...
+Status Parser::parse_with(SelectNode& node) {
+  KMB_TRY(expect_keyword("WITH"));
+  node.recursive = accept_keyword("RECURSIVE");
+  do {
+    CommonTableExpression cte;
+    cte.position = peek().position;
+    KMB_ASSIGN_OR_RETURN(cte.name, parse_identifier("a common table expression name"));
+    if (is_symbol("(")) {
+      KMB_ASSIGN_OR_RETURN(cte.columns, parse_identifier_list("a column name"));
+    }
+    KMB_TRY(expect_keyword("AS"));
+    KMB_TRY(expect_symbol("("));
+    KMB_ASSIGN_OR_RETURN(std::unique_ptr<SelectNode> query, parse_query());
+    KMB_TRY(expect_symbol(")"));
+    cte.query = std::move(query);
+    node.with.push_back(std::move(cte));
+  } while (accept_symbol(","));
+  return Status::ok_status();
+}
+
+// A simple SELECT without ORDER BY/LIMIT/OFFSET (parse_query adds those).
 Result<std::unique_ptr<SelectNode>> Parser::parse_select_node() {
   KMB_TRY(expect_keyword("SELECT"));
   auto node = std::make_unique<SelectNode>();
@@ -42,9 +130,15 @@ Result<std::unique_ptr<SelectNode>> Parser::parse_select_node() {
   if (accept_keyword("HAVING")) {
     KMB_ASSIGN_OR_RETURN(node->having, parse_expression());
   }
-  KMB_TRY(parse_order_by(*node));
-  KMB_TRY(parse_limit_offset(*node));
   return node;
+}
+
+Status Parser::parse_returning(std::vector<SelectItem>& items) {
+  if (!accept_keyword("RETURNING")) return Status::ok_status();
+  SelectNode node;
+  KMB_TRY(parse_select_list(node));
+  items = std::move(node.items);
+  return Status::ok_status();
 }
 
 Status Parser::parse_select_list(SelectNode& node) {
@@ -88,9 +182,13 @@ Result<std::unique_ptr<TableRef>> Parser::parse_table_ref() {
     join->left = std::move(left);
     KMB_ASSIGN_OR_RETURN(join->right, parse_base_table());
     if (type != JoinType::cross) {
-      if (is_keyword("USING")) return error_here("JOIN ... USING is not supported yet");
-      KMB_TRY(expect_keyword("ON"));
-      KMB_ASSIGN_OR_RETURN(join->condition, parse_expression());
+      if (is_keyword("USING")) {
+        advance();
+        KMB_ASSIGN_OR_RETURN(join->using_columns, parse_identifier_list("a column name"));
+      } else {
+        KMB_TRY(expect_keyword("ON"));
+        KMB_ASSIGN_OR_RETURN(join->condition, parse_expression());
+      }
     }
     left = std::move(join);
   }
@@ -98,7 +196,26 @@ Result<std::unique_ptr<TableRef>> Parser::parse_table_ref() {
 
 // name [time travel] [[AS] alias] [time travel]
 Result<std::unique_ptr<TableRef>> Parser::parse_base_table() {
-  if (is_symbol("(")) return error_here("subqueries and parenthesized joins in FROM are not supported yet");
+  if (is_symbol("(") && !at_query_start()) {
+    advance();
+    KMB_ASSIGN_OR_RETURN(std::unique_ptr<TableRef> inner, parse_table_ref());
+    KMB_TRY(expect_symbol(")"));
+    return inner;
+  }
+  if (is_symbol("(")) {
+    auto derived = std::make_unique<TableRef>();
+    derived->kind = TableRef::Kind::subquery;
+    derived->position = advance().position;
+    KMB_ASSIGN_OR_RETURN(derived->subquery, parse_query());
+    KMB_TRY(expect_symbol(")"));
+    accept_keyword("AS");
+    if (!at_identifier()) return error_here("a subquery in FROM must have an alias");
+    KMB_ASSIGN_OR_RETURN(derived->alias, parse_identifier("a subquery alias"));
+    if (is_symbol("(")) {
+      KMB_ASSIGN_OR_RETURN(derived->column_aliases, parse_identifier_list("a column alias"));
+    }
+    return derived;
+  }
   auto table = std::make_unique<TableRef>();
   table->position = peek().position;
   KMB_ASSIGN_OR_RETURN(table->name, parse_identifier("a table name"));

@@ -41,6 +41,8 @@ std::string_view binary_operator_text(BinaryOperator op) {
     case BinaryOperator::divide: return "/";
     case BinaryOperator::modulo: return "%";
     case BinaryOperator::concat: return "||";
+    case BinaryOperator::json_get: return "->";
+    case BinaryOperator::json_get_text: return "->>";
   }
   return "?";
 }
@@ -161,7 +163,7 @@ Result<Statement> Parser::parse_single_statement() {
 
 Result<Statement> Parser::parse_any_statement() {
   Statement statement;
-  if (is_keyword("SELECT")) {
+  if (at_query_start()) {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_select());
   } else if (is_keyword("INSERT")) {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_insert());

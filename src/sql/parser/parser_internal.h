@@ -22,6 +22,10 @@ class Parser {
   Result<Statement> parse_single_statement();
   Result<Statement> parse_any_statement();
   Result<SelectStatement> parse_select();
+  // A query: [WITH ...] SELECT ... {UNION|INTERSECT|EXCEPT ...} [ORDER BY] [LIMIT] [OFFSET].
+  Result<std::unique_ptr<SelectNode>> parse_query();
+  // SELECT, WITH, or '(' followed (possibly after more '(') by SELECT or WITH.
+  bool at_query_start() const;
 
   // Expressions (parse_expression.cc).
   Result<ParsedExpressionPtr> parse_expression();
@@ -77,7 +81,15 @@ class Parser {
 
   // SELECT (parse_select.cc).
   Result<std::unique_ptr<SelectNode>> parse_select_node();
+  Result<std::unique_ptr<SelectNode>> parse_query_unbounded();
+  Result<std::unique_ptr<SelectNode>> parse_query_term();
+  Result<std::unique_ptr<SelectNode>> parse_query_primary();
+  Status parse_with(SelectNode& node);
+  Result<ParsedExpressionPtr> parse_subquery_expression(ExpressionKind kind, SourcePosition position);
   Status parse_select_list(SelectNode& node);
+  // [RETURNING item, ...]
+  Status parse_returning(std::vector<SelectItem>& items);
+  Status parse_on_conflict(InsertStatement& statement);
   Result<std::unique_ptr<TableRef>> parse_table_ref();
   Result<std::unique_ptr<TableRef>> parse_base_table();
   Status parse_time_travel(TimeTravel& time_travel);

@@ -292,9 +292,9 @@ TEST(ParserStatementTest, ErrorPositions) {
   EXPECT_EQ(error(""), "syntax error at line 1, column 1: expected a statement but found end of input");
   EXPECT_EQ(error("EXPLAIN EXPLAIN SELECT 1"), "syntax error at line 1, column 9: EXPLAIN cannot be nested");
   EXPECT_EQ(error("SELECT * FROM (SELECT 1)"),
-            "syntax error at line 1, column 15: subqueries and parenthesized joins in FROM are not supported yet");
-  EXPECT_EQ(error("SELECT 1 UNION SELECT 2"),
-            "syntax error at line 1, column 10: set operations (UNION, INTERSECT, EXCEPT) are not supported yet");
+            "syntax error at line 1, column 25: a subquery in FROM must have an alias");
+  EXPECT_EQ(error("SELECT 1 UNION SELECT"),
+            "syntax error at line 1, column 22: expected an expression but found end of input");
 }
 
 TEST(SplitScriptTest, RespectsQuotesAndComments) {

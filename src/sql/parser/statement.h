@@ -40,8 +40,10 @@ struct TimeTravel {
 
 enum class JoinType : std::uint8_t { cross, inner, left, right, full };
 
+struct SelectNode;
+
 struct TableRef {
-  enum class Kind : std::uint8_t { base_table, join };
+  enum class Kind : std::uint8_t { base_table, join, subquery };
   Kind kind = Kind::base_table;
   SourcePosition position;
   // base_table
@@ -52,7 +54,11 @@ struct TableRef {
   JoinType join_type = JoinType::cross;
   std::unique_ptr<TableRef> left;
   std::unique_ptr<TableRef> right;
-  ParsedExpressionPtr condition;  // ON; null for CROSS JOIN and comma joins
+  ParsedExpressionPtr condition;  // ON; null for CROSS JOIN, comma joins and USING
+  std::vector<Identifier> using_columns;  // JOIN ... USING (c, ...)
+  // subquery: (SELECT ...) [AS] alias [(column, ...)]; `alias` is required
+  std::unique_ptr<SelectNode> subquery;
+  std::vector<Identifier> column_aliases;
 };
 
 struct SelectItem {
@@ -66,7 +72,29 @@ struct OrderItem {
   std::optional<bool> nulls_first;  // default: NULLs first ascending, last descending
 };
 
+enum class SetOperator : std::uint8_t { none, union_rows, intersect_rows, except_rows };
+
+struct SelectNode;
+
+// WITH name [(column, ...)] AS (query)
+struct CommonTableExpression {
+  Identifier name;
+  SourcePosition position;
+  std::vector<Identifier> columns;
+  std::shared_ptr<const SelectNode> query;
+};
+
+// One query: either a simple SELECT (set_operator == none) or `left op right`, whose ORDER BY,
+// LIMIT and OFFSET (below) apply to the combined result. A WITH list belongs to the node it was
+// written on and is visible to everything inside it.
 struct SelectNode {
+  std::vector<CommonTableExpression> with;
+  bool recursive = false;  // WITH RECURSIVE
+  SetOperator set_operator = SetOperator::none;
+  bool set_all = false;  // UNION ALL, INTERSECT ALL, EXCEPT ALL
+  std::unique_ptr<SelectNode> left;
+  std::unique_ptr<SelectNode> right;
+
   bool distinct = false;
   std::vector<SelectItem> items;
   std::vector<std::unique_ptr<TableRef>> from;  // empty: SELECT without FROM
@@ -131,17 +159,29 @@ struct CreateStreamStatement {
   bool if_not_exists = false;
 };
 
+struct Assignment {
+  Identifier column;
+  ParsedExpressionPtr value;
+};
+
+// INSERT ... ON CONFLICT [(columns)] DO NOTHING | DO UPDATE SET ... [WHERE ...]. The conflict
+// target is the primary key (its columns, in any order, or omitted).
+struct OnConflict {
+  SourcePosition position;
+  std::vector<Identifier> columns;
+  bool do_update = false;
+  std::vector<Assignment> assignments;  // may read the existing row and EXCLUDED.column
+  ParsedExpressionPtr where;
+};
+
 struct InsertStatement {
   Identifier table;
   SourcePosition table_position;
   std::vector<Identifier> columns;                     // empty: all columns in order
   std::vector<std::vector<ParsedExpressionPtr>> rows;  // VALUES
   std::unique_ptr<SelectStatement> select;             // or INSERT ... SELECT
-};
-
-struct Assignment {
-  Identifier column;
-  ParsedExpressionPtr value;
+  std::vector<SelectItem> returning;                   // RETURNING items; empty when absent
+  std::optional<OnConflict> on_conflict;
 };
 
 struct UpdateStatement {
@@ -149,12 +189,14 @@ struct UpdateStatement {
   std::optional<Identifier> alias;
   std::vector<Assignment> assignments;
   ParsedExpressionPtr where;
+  std::vector<SelectItem> returning;
 };
 
 struct DeleteStatement {
   Identifier table;
   std::optional<Identifier> alias;
   ParsedExpressionPtr where;
+  std::vector<SelectItem> returning;
 };
 
 struct Statement;

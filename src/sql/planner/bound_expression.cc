@@ -38,6 +38,10 @@ BoundExpressionPtr copy_bound(const BoundExpression& expression) {
   copy->function = expression.function;
   copy->aggregate = expression.aggregate;
   copy->distinct = expression.distinct;
+  copy->has_filter = expression.has_filter;
+  copy->frame = expression.frame;
+  copy->subquery = expression.subquery;
+  copy->subquery_kind = expression.subquery_kind;
   for (const BoundExpressionPtr& child : expression.children) copy->children.push_back(copy_bound(*child));
   return copy;
 }
@@ -65,7 +69,13 @@ bool bound_equal(const BoundExpression& a, const BoundExpression& b) {
       if (a.function != b.function) return false;
       break;
     case BoundKind::aggregate:
-      if (a.aggregate != b.aggregate || a.distinct != b.distinct) return false;
+      if (a.aggregate != b.aggregate || a.distinct != b.distinct || a.has_filter != b.has_filter) return false;
+      break;
+    case BoundKind::outer_column:
+      if (a.frame != b.frame || a.slot != b.slot) return false;
+      break;
+    case BoundKind::subquery:
+      if (a.subquery != b.subquery || a.subquery_kind != b.subquery_kind) return false;
       break;
     default: break;
   }
@@ -80,7 +90,10 @@ bool bound_equal(const BoundExpression& a, const BoundExpression& b) {
 }
 
 bool is_constant_expression(const BoundExpression& expression) {
-  if (expression.kind == BoundKind::column || expression.kind == BoundKind::aggregate) return false;
+  if (expression.kind == BoundKind::column || expression.kind == BoundKind::aggregate ||
+      expression.kind == BoundKind::outer_column || expression.kind == BoundKind::subquery) {
+    return false;
+  }
   for (const BoundExpressionPtr& child : expression.children) {
     if (!is_constant_expression(*child)) return false;
   }
@@ -91,6 +104,14 @@ bool contains_aggregate(const BoundExpression& expression) {
   if (expression.kind == BoundKind::aggregate) return true;
   for (const BoundExpressionPtr& child : expression.children) {
     if (contains_aggregate(*child)) return true;
+  }
+  return false;
+}
+
+bool contains_correlated_subquery(const BoundExpression& expression) {
+  if (expression.kind == BoundKind::subquery && expression.subquery->correlated()) return true;
+  for (const BoundExpressionPtr& child : expression.children) {
+    if (contains_correlated_subquery(*child)) return true;
   }
   return false;
 }
@@ -120,6 +141,8 @@ std::string_view scalar_function_name(ScalarFunction function) {
     case ScalarFunction::nullif: return "nullif";
     case ScalarFunction::greatest: return "greatest";
     case ScalarFunction::least: return "least";
+    case ScalarFunction::json_get: return "->";
+    case ScalarFunction::json_get_text: return "->>";
   }
   return "?";
 }
@@ -196,12 +219,26 @@ std::string bound_to_sql(const BoundExpression& expression) {
       return "CAST(" + bound_to_sql(*expression.children[0]) + " AS " +
              std::string(kernel::type_name(expression.cast_type.type)) + ")";
     case BoundKind::function:
+      if (expression.function == ScalarFunction::json_get || expression.function == ScalarFunction::json_get_text) {
+        return binary_to_sql(expression, scalar_function_name(expression.function));
+      }
       return std::string(scalar_function_name(expression.function)) + "(" + join_arguments(expression, 0) + ")";
     case BoundKind::aggregate: {
-      if (expression.aggregate == AggregateFunction::count_star) return "count(*)";
+      const std::string filter =
+          expression.has_filter ? " FILTER (WHERE " + bound_to_sql(*expression.children.back()) + ")" : "";
+      if (expression.aggregate == AggregateFunction::count_star) return "count(*)" + filter;
       return std::string(aggregate_function_name(expression.aggregate)) + "(" + (expression.distinct ? "DISTINCT " : "") +
-             join_arguments(expression, 0) + ")";
+             bound_to_sql(*expression.children[0]) + ")" + filter;
     }
+    case BoundKind::outer_column: return expression.name;
+    case BoundKind::subquery:
+      switch (expression.subquery_kind) {
+        case SubqueryKind::scalar: return "(SELECT ...)";
+        case SubqueryKind::exists: return "EXISTS (SELECT ...)";
+        case SubqueryKind::in:
+          return "(" + bound_to_sql(*expression.children[0]) + " " + not_text + "IN (SELECT ...))";
+      }
+      break;
   }
   return "?";
 }

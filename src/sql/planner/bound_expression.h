@@ -6,11 +6,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "kernel/value.h"
 #include "sql/parser/expression.h"
 
@@ -18,10 +20,33 @@ namespace kmb::sql {
 
 enum class ScalarFunction : std::uint8_t {
   abs, ceil, floor, round, mod, length, lower, upper, substr, trim, ltrim, rtrim, replace, concat,
-  coalesce, nullif, greatest, least,
+  coalesce, nullif, greatest, least, json_get, json_get_text,
 };
 
 enum class AggregateFunction : std::uint8_t { count_star, count, sum, min, max, avg };
+
+// The row of an enclosing query that a correlated subquery is being evaluated for. The subquery
+// node sets `row` for the duration of one run; outer_column nodes inside the subquery read it.
+// `referenced` is set by the binder when some column of the subquery resolves to this frame.
+struct CorrelationFrame {
+  const kernel::Row* row = nullptr;
+  bool referenced = false;
+};
+
+// A planned subquery (implemented by the planner over its operators). Thread-safety: as operators.
+class Subquery {
+ public:
+  virtual ~Subquery() = default;
+  // Runs the subquery for one row of the enclosing query; `visit` gets each result row (its
+  // visible columns only) and returns false to stop.
+  virtual Status run(const kernel::Row& outer_row,
+                     const std::function<Result<bool>(const kernel::Row&)>& visit) const = 0;
+  virtual const std::vector<kernel::Type>& types() const = 0;
+  // True when the subquery reads the enclosing row (its result depends on it).
+  virtual bool correlated() const = 0;
+};
+
+enum class SubqueryKind : std::uint8_t { scalar, exists, in };
 
 enum class BoundKind : std::uint8_t {
   constant,     // value; parameter_index when it came from $n
@@ -41,7 +66,9 @@ enum class BoundKind : std::uint8_t {
   case_when,    // children = {when, then}..., [else?] (has_else); a CASE operand is folded into the WHENs
   cast,         // children = [operand]; cast_type
   function,     // function; children = arguments
-  aggregate,    // aggregate; distinct; children = [argument] (none for COUNT(*)); only before planning
+  aggregate,    // aggregate; distinct; children = [argument] (none for COUNT(*)), then [filter] when has_filter
+  outer_column, // slot in the enclosing query's row, read through `frame`
+  subquery,     // subquery, subquery_kind; children = [operand] for IN; negated (NOT IN)
 };
 
 struct BoundExpression;
@@ -63,6 +90,10 @@ struct BoundExpression {
   ScalarFunction function = ScalarFunction::abs;
   AggregateFunction aggregate = AggregateFunction::count_star;
   bool distinct = false;
+  bool has_filter = false;  // aggregate: the last child is its FILTER (WHERE ...) condition
+  std::shared_ptr<CorrelationFrame> frame;    // outer_column
+  std::shared_ptr<const Subquery> subquery;   // subquery
+  SubqueryKind subquery_kind = SubqueryKind::scalar;
   std::vector<BoundExpressionPtr> children;
 };
 
@@ -75,6 +106,8 @@ bool bound_equal(const BoundExpression& a, const BoundExpression& b);
 // True when no column or aggregate appears: the expression can be evaluated without a row.
 bool is_constant_expression(const BoundExpression& expression);
 bool contains_aggregate(const BoundExpression& expression);
+// True when a subquery in the expression reads the row the expression is evaluated against.
+bool contains_correlated_subquery(const BoundExpression& expression);
 // Calls `visit` with each column slot the expression reads.
 void collect_slots(const BoundExpression& expression, std::vector<std::uint32_t>& slots);
 

@@ -158,16 +158,80 @@ Result<BoundExpressionPtr> ExpressionBinder::bind_node(const ParsedExpression& e
     case ExpressionKind::case_when: return bind_case(expression);
     case ExpressionKind::cast: return bind_cast(expression);
     case ExpressionKind::function: return bind_function(expression);
+    case ExpressionKind::subquery:
+    case ExpressionKind::exists:
+    case ExpressionKind::in_subquery: return bind_subquery(expression);
   }
   KMB_UNREACHABLE();
 }
 
+// A name resolves in the innermost scope that has it; one of an enclosing query (inside a
+// subquery) becomes an outer_column, which makes the subquery correlated.
 Result<BoundExpressionPtr> ExpressionBinder::bind_column(const ParsedExpression& expression) {
-  if (!context_.scope) {
-    return invalid_argument("column \"" + expression.names.back().name + "\" does not exist");
+  if (context_.scope && (context_.scope->names_here(expression.names) || context_.outer.empty())) {
+    KMB_ASSIGN_OR_RETURN(ResolvedColumn resolved, context_.scope->resolve(expression.names));
+    return make_bound_column(resolved.slot, resolved.column->type, resolved.column->name);
   }
-  KMB_ASSIGN_OR_RETURN(ResolvedColumn resolved, context_.scope->resolve(expression.names));
-  return make_bound_column(resolved.slot, resolved.column->type, resolved.column->name);
+  for (std::size_t level = 0; level < context_.outer.size(); level++) {
+    const OuterScope& outer = context_.outer[level];
+    if (!outer.scope || !outer.scope->names_here(expression.names)) continue;
+    KMB_ASSIGN_OR_RETURN(ResolvedColumn resolved, outer.scope->resolve(expression.names));
+    auto node = make_node(BoundKind::outer_column, resolved.column->type);
+    node->slot = resolved.slot;
+    node->name = resolved.table->name + "." + resolved.column->name;
+    node->frame = outer.frame;
+    // Every subquery between here and that query depends on its row: none may cache its result.
+    for (std::size_t inner = 0; inner <= level; inner++) context_.outer[inner].frame->referenced = true;
+    return node;
+  }
+  if (context_.scope) {
+    KMB_ASSIGN_OR_RETURN(ResolvedColumn resolved, context_.scope->resolve(expression.names));
+    return make_bound_column(resolved.slot, resolved.column->type, resolved.column->name);
+  }
+  if (expression.names.size() == 2) {
+    return invalid_argument("missing FROM-clause entry for table \"" + expression.names[0].name + "\"");
+  }
+  return invalid_argument("column \"" + expression.names.back().name + "\" does not exist");
+}
+
+Result<BoundExpressionPtr> ExpressionBinder::bind_subquery(const ParsedExpression& expression) {
+  if (!context_.plan_subquery) return invalid_argument("subqueries are not allowed in " + clause_);
+  auto frame = std::make_shared<CorrelationFrame>();
+  std::vector<OuterScope> outer;
+  outer.push_back(OuterScope{context_.scope, frame});
+  outer.insert(outer.end(), context_.outer.begin(), context_.outer.end());
+  KMB_ASSERT(expression.subquery);
+  // The subquery's own binders overwrite this binder's clause state; keep it.
+  const std::string clause = clause_;
+  const bool allow_aggregates = allow_aggregates_;
+  const bool inside_aggregate = inside_aggregate_;
+  Result<std::shared_ptr<const Subquery>> planned = context_.plan_subquery(*expression.subquery, std::move(outer));
+  clause_ = clause;
+  allow_aggregates_ = allow_aggregates;
+  inside_aggregate_ = inside_aggregate;
+  if (!planned.ok()) return planned.status();
+  std::shared_ptr<const Subquery> subquery = std::move(planned).value();
+  auto node = make_node(BoundKind::subquery, Type::boolean);
+  node->subquery = subquery;
+  node->negated = expression.negated;
+  if (expression.kind == ExpressionKind::exists) {
+    node->subquery_kind = SubqueryKind::exists;
+    return node;
+  }
+  if (subquery->types().size() != 1) return invalid_argument("subquery must return only one column");
+  const Type column_type = subquery->types()[0];
+  if (expression.kind == ExpressionKind::subquery) {
+    node->subquery_kind = SubqueryKind::scalar;
+    node->type = column_type;
+    return node;
+  }
+  node->subquery_kind = SubqueryKind::in;
+  KMB_ASSIGN_OR_RETURN(BoundExpressionPtr operand, bind_node(*expression.children[0]));
+  if (!comparable(operand->type, column_type)) {
+    return invalid_argument("operator does not exist: " + type_text(operand->type) + " IN " + type_text(column_type));
+  }
+  node->children.push_back(std::move(operand));
+  return node;
 }
 
 Result<BoundExpressionPtr> ExpressionBinder::bind_parameter(const ParsedExpression& expression) {
@@ -241,6 +305,8 @@ Result<BoundExpressionPtr> ExpressionBinder::bind_binary(const ParsedExpression&
     case BinaryOperator::less_equal:
     case BinaryOperator::greater:
     case BinaryOperator::greater_equal: return make_comparison(op, std::move(left), std::move(right));
+    case BinaryOperator::json_get:
+    case BinaryOperator::json_get_text: return bind_json_get(op, std::move(left), std::move(right));
     default: break;
   }
   const std::optional<Type> type = op == BinaryOperator::concat ? concat_result_type(left->type, right->type)
@@ -251,6 +317,26 @@ Result<BoundExpressionPtr> ExpressionBinder::bind_binary(const ParsedExpression&
   }
   auto node = make_node(op == BinaryOperator::concat ? BoundKind::concat : BoundKind::arithmetic, *type);
   node->op = op;
+  node->children.push_back(std::move(left));
+  node->children.push_back(std::move(right));
+  return node;
+}
+
+// json -> 'key' | json -> index: a JSON operand (a string constant is taken as JSON).
+Result<BoundExpressionPtr> ExpressionBinder::bind_json_get(BinaryOperator op, BoundExpressionPtr left,
+                                                           BoundExpressionPtr right) {
+  if (is_string_constant(*left)) {
+    TypeName json;
+    json.type = Type::json;
+    KMB_ASSIGN_OR_RETURN(left, cast_to(std::move(left), json));
+  }
+  const bool selector_ok = right->type == Type::null || right->type == Type::text || kernel::is_integer_type(right->type);
+  if ((left->type != Type::json && left->type != Type::null) || !selector_ok) {
+    return invalid_argument("operator does not exist: " + type_text(left->type) + " " +
+                            std::string(binary_operator_text(op)) + " " + type_text(right->type));
+  }
+  auto node = make_node(BoundKind::function, op == BinaryOperator::json_get ? Type::json : Type::text);
+  node->function = op == BinaryOperator::json_get ? ScalarFunction::json_get : ScalarFunction::json_get_text;
   node->children.push_back(std::move(left));
   node->children.push_back(std::move(right));
   return node;

@@ -23,11 +23,25 @@
 
 namespace kmb::sql {
 
+struct SelectNode;
+
+// An enclosing query's scope, seen from a subquery; `frame` carries that query's current row.
+struct OuterScope {
+  const Scope* scope = nullptr;
+  std::shared_ptr<CorrelationFrame> frame;
+};
+
+// Plans a subquery whose enclosing queries' scopes are `outer` (innermost first).
+using SubqueryPlanner =
+    std::function<Result<std::shared_ptr<const Subquery>>(const SelectNode& query, std::vector<OuterScope> outer)>;
+
 struct BinderContext {
   const Scope* scope = nullptr;  // nullptr: no columns are visible
   std::span<const kernel::Value> parameters;
   // The statement's notion of "now" (microseconds since the epoch), for NOW() and friends.
   std::function<Result<std::int64_t>()> now_micros;
+  std::vector<OuterScope> outer;   // enclosing queries, innermost first (inside a subquery)
+  SubqueryPlanner plan_subquery;   // empty: subqueries are not allowed
 };
 
 class ExpressionBinder {
@@ -59,6 +73,9 @@ class ExpressionBinder {
   Result<BoundExpressionPtr> bind_case(const ParsedExpression& expression);
   Result<BoundExpressionPtr> bind_cast(const ParsedExpression& expression);
   Result<BoundExpressionPtr> bind_function(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_subquery(const ParsedExpression& expression);
+  Result<BoundExpressionPtr> bind_json_get(BinaryOperator op, BoundExpressionPtr left, BoundExpressionPtr right);
+  Status bind_aggregate_filter(const ParsedExpression& expression, BoundExpression& aggregate);
   Result<BoundExpressionPtr> bind_aggregate(const ParsedExpression& expression);
   Result<BoundExpressionPtr> bind_scalar(const ParsedExpression& expression, std::vector<BoundExpressionPtr> arguments);
   Result<std::vector<BoundExpressionPtr>> bind_arguments(const ParsedExpression& expression);

@@ -120,6 +120,7 @@ Result<std::vector<BoundExpressionPtr>> ExpressionBinder::bind_arguments(const P
 Result<BoundExpressionPtr> ExpressionBinder::bind_function(const ParsedExpression& expression) {
   const std::string& name = expression.function_name;
   if (find_aggregate(name)) return bind_aggregate(expression);
+  if (expression.filter) return invalid_argument("FILTER is only allowed in aggregate functions");
   if (expression.star_argument || expression.distinct) {
     return invalid_argument(std::string(expression.star_argument ? "*" : "DISTINCT") + " is only allowed in aggregate functions");
   }
@@ -181,6 +182,7 @@ Result<BoundExpressionPtr> ExpressionBinder::bind_aggregate(const ParsedExpressi
     if (node->aggregate != AggregateFunction::count) return invalid_argument(name + "(*) is not allowed");
     node->aggregate = AggregateFunction::count_star;
     node->type = Type::bigint;
+    KMB_TRY(bind_aggregate_filter(expression, *node));
     return node;
   }
   if (expression.children.size() != 1) {
@@ -197,7 +199,23 @@ Result<BoundExpressionPtr> ExpressionBinder::bind_aggregate(const ParsedExpressi
   }
   node->type = *type;
   node->children.push_back(std::move(argument).value());
+  KMB_TRY(bind_aggregate_filter(expression, *node));
   return node;
+}
+
+Status ExpressionBinder::bind_aggregate_filter(const ParsedExpression& expression, BoundExpression& aggregate) {
+  if (!expression.filter) return Status::ok_status();
+  inside_aggregate_ = true;
+  Result<BoundExpressionPtr> filter = bind_node(*expression.filter);
+  inside_aggregate_ = false;
+  if (!filter.ok()) return filter.status();
+  if ((*filter)->type != Type::boolean && (*filter)->type != Type::null) {
+    return invalid_argument("argument of FILTER must be type BOOLEAN, not type " +
+                            std::string(kernel::type_name((*filter)->type)));
+  }
+  aggregate.children.push_back(std::move(filter).value());
+  aggregate.has_filter = true;
+  return Status::ok_status();
 }
 
 }  // namespace kmb::sql

@@ -1,13 +1,22 @@
 #include "sql/planner/planner_context.h"
 
+#include "sql/planner/subquery_planner.h"
+
 namespace kmb::sql {
 
 BinderContext PlannerContext::binder_context(const Scope* scope) const {
   BinderContext context;
   context.scope = scope;
   context.parameters = parameters;
+  context.outer = outer;
   const projection::ReadView* read_view = &view;
   context.now_micros = [read_view]() { return statement_now_micros(*read_view); };
+  context.plan_subquery = [read_view, parameters = parameters, rows_max = rows_max, ctes = ctes,
+                           cache = cache_subqueries, iterations_max = recursion_iterations_max](
+                              const SelectNode& query, std::vector<OuterScope> enclosing) {
+    const PlannerContext inner{*read_view, parameters, rows_max, std::move(enclosing), ctes, cache, iterations_max};
+    return plan_subquery(query, inner);
+  };
   return context;
 }
 

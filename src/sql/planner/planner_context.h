@@ -1,23 +1,34 @@
 // What the planner needs to plan one statement: the read view it plans (and later executes)
-// against, the statement's parameters and limits, and a binder context built from them.
+// against, the statement's parameters and limits, the enclosing queries (inside a subquery), the
+// common table expressions in scope, and a binder context built from them.
 //
 // Thread-safety: one per statement, used by one thread.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "projection/read_view.h"
 #include "sql/planner/expression_binder.h"
 
 namespace kmb::sql {
 
+struct CommonTableExpression;
+struct CteEntry;
+
 struct PlannerContext {
   const projection::ReadView& view;
   std::span<const kernel::Value> parameters;
   std::uint64_t rows_max = 0;  // EngineOptions::result_rows_max, also bounding buffers
+  std::vector<OuterScope> outer;           // enclosing queries, innermost first
+  std::shared_ptr<const CteEntry> ctes;    // WITH names in scope, innermost first
+  bool cache_subqueries = true;            // false while planning a recursive CTE's step
+  std::uint64_t recursion_iterations_max = 10'000;  // EngineOptions::recursion_iterations_max
 
-  // A binder context over `scope` (may be null) with the parameters and NOW().
+  // A binder context over `scope` (may be null) with the parameters, NOW() and subqueries.
   BinderContext binder_context(const Scope* scope) const;
 };
 

@@ -163,8 +163,12 @@ TEST_F(PlannerTest, PlanShapes) {
             (Rows{"Sort name DESC NULLS FIRST", "  Distinct", "    Projection name", "      SeqScan patients AS p"}));
   EXPECT_EQ(plan("SELECT 1"), (Rows{"Projection 1", "  SingleRow"}));
   EXPECT_EQ(plan("SELECT p.name FROM patients p JOIN visits v ON v.patient = p.id WHERE p.id = 1"),
-            (Rows{"Projection name", "  Filter (id = 1)", "    NestedLoopJoin INNER (patient = id)",
+            (Rows{"Projection name", "  Filter (id = 1)", "    HashJoin INNER (patient = id)",
                   "      PrimaryKeyLookup patients (id = 1) AS p", "      SeqScan visits AS v"}));
+  // Joins without an equality between the two sides stay nested loops.
+  EXPECT_EQ(plan("SELECT p.name FROM patients p LEFT JOIN visits v ON v.patient > p.id"),
+            (Rows{"Projection name", "  NestedLoopJoin LEFT (patient > id)", "    SeqScan patients AS p",
+                  "    SeqScan visits AS v"}));
 }
 
 TEST_F(PlannerTest, ExplainWrites) {

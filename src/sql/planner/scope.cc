@@ -34,6 +34,26 @@ const ScopeTable* Scope::find_table(const Identifier& name) const {
   return nullptr;
 }
 
+bool Scope::names_here(const std::vector<Identifier>& names) const {
+  KMB_ASSERT(!names.empty());
+  if (names.size() == 2) return find_table(names[0]) != nullptr;
+  for (const ScopeTable& table : tables_) {
+    std::optional<std::uint32_t> index = find_column(table, names.back());
+    if (index && !table.columns[*index].using_duplicate) return true;
+  }
+  return false;
+}
+
+void Scope::mark_using_duplicate(std::uint32_t slot) {
+  for (ScopeTable& table : tables_) {
+    if (slot >= table.first_slot && slot < table.first_slot + table.columns.size()) {
+      table.columns[slot - table.first_slot].using_duplicate = true;
+      return;
+    }
+  }
+  KMB_ASSERT(false);
+}
+
 Result<ResolvedColumn> Scope::resolve(const std::vector<Identifier>& names) const {
   KMB_ASSERT(!names.empty());
   const Identifier& column_name = names.back();
@@ -49,7 +69,7 @@ Result<ResolvedColumn> Scope::resolve(const std::vector<Identifier>& names) cons
   std::optional<ResolvedColumn> found;
   for (const ScopeTable& table : tables_) {
     std::optional<std::uint32_t> index = find_column(table, column_name);
-    if (!index) continue;
+    if (!index || table.columns[*index].using_duplicate) continue;
     if (found) return invalid_argument("column reference \"" + column_name.name + "\" is ambiguous");
     found = ResolvedColumn{table.first_slot + *index, &table.columns[*index], &table};
   }

@@ -21,6 +21,7 @@ struct ScopeColumn {
   kernel::Type type = kernel::Type::null;
   bool pseudo = false;                       // _position, _actor, ...: never part of SELECT *
   std::optional<std::uint32_t> table_column;  // its index in TableDef::columns, for a table column
+  bool using_duplicate = false;  // reachable only qualified, not in *: a JOIN ... USING copy, EXCLUDED.c
 };
 
 struct ScopeTable {
@@ -45,6 +46,11 @@ class Scope {
 
   // Resolves [column] or [table, column]. invalid_argument for unknown or ambiguous names.
   Result<ResolvedColumn> resolve(const std::vector<Identifier>& names) const;
+  // True when the names refer to something here (a column, perhaps ambiguously, or a column of a
+  // table named here): resolution then belongs to this scope, not to an enclosing query's.
+  bool names_here(const std::vector<Identifier>& names) const;
+  // Marks the column at `slot` as a JOIN ... USING duplicate.
+  void mark_using_duplicate(std::uint32_t slot);
   // The table a qualifier names, or nullptr.
   const ScopeTable* find_table(const Identifier& name) const;
 

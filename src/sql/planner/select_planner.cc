@@ -4,7 +4,9 @@
 #include "sql/execution/basic_operators.h"
 #include "sql/execution/evaluator.h"
 #include "sql/execution/sort_operator.h"
+#include "sql/planner/cte_planner.h"
 #include "sql/planner/from_planner.h"
+#include "sql/planner/set_operation_planner.h"
 
 namespace kmb::sql {
 
@@ -52,7 +54,7 @@ Status expand_star(const ParsedExpression& star, const Scope& scope, std::vector
     if (only && only != &table) continue;
     for (std::uint32_t i = 0; i < table.columns.size(); i++) {
       const ScopeColumn& column = table.columns[i];
-      if (column.pseudo) continue;
+      if (column.pseudo || (column.using_duplicate && !only)) continue;
       outputs.push_back(OutputColumn{make_bound_column(table.first_slot + i, column.type, column.name), column.name, {}});
     }
   }
@@ -97,7 +99,8 @@ class AggregateRewriter {
       spec.distinct = aggregate->distinct;
       spec.type = aggregate->type;
       spec.text = text;
-      if (!aggregate->children.empty()) spec.argument = copy_bound(*aggregate->children[0]);
+      if (aggregate->aggregate != AggregateFunction::count_star) spec.argument = copy_bound(*aggregate->children[0]);
+      if (aggregate->has_filter) spec.filter = copy_bound(*aggregate->children.back());
       aggregates_.push_back(std::move(spec));
       seen_.push_back(copy_bound(*aggregate));
     }
@@ -129,6 +132,10 @@ std::optional<std::size_t> ordinal_of(const ParsedExpression& expression) {
     return std::nullopt;
   }
   return static_cast<std::size_t>(expression.value.as_int());
+}
+
+Status correlated_in_aggregate() {
+  return invalid_argument("a correlated subquery in the select list, HAVING or ORDER BY of an aggregate query is not supported");
 }
 
 class SelectPlanner {
@@ -244,6 +251,14 @@ class SelectPlanner {
 
   Status plan_aggregation(ExpressionBinder& binder) {
     if (!needs_aggregation()) return Status::ok_status();
+    // A correlated subquery reads the row it is evaluated against by its scope's layout, which
+    // aggregation replaces.
+    for (const OutputColumn& output : outputs_) {
+      if (contains_correlated_subquery(*output.expression)) return correlated_in_aggregate();
+    }
+    for (const SortItem& sort : sorts_) {
+      if (sort.expression && contains_correlated_subquery(*sort.expression)) return correlated_in_aggregate();
+    }
     std::vector<BoundExpressionPtr> groups;
     for (const ParsedExpressionPtr& group : node_.group_by) {
       KMB_ASSIGN_OR_RETURN(BoundExpressionPtr bound, bind_group(binder, *group));
@@ -261,6 +276,7 @@ class SelectPlanner {
     BoundExpressionPtr having;
     if (node_.having) {
       KMB_ASSIGN_OR_RETURN(having, binder.bind_condition(*node_.having, "HAVING", true));
+      if (contains_correlated_subquery(*having)) return correlated_in_aggregate();
       KMB_ASSIGN_OR_RETURN(having, rewriter.rewrite(std::move(having)));
     }
     root_ = std::make_unique<AggregateOperator>(std::move(root_), std::move(groups), rewriter.take_aggregates(),
@@ -325,6 +341,12 @@ class SelectPlanner {
 }  // namespace
 
 Result<SelectPlan> plan_select(const SelectNode& node, const PlannerContext& context) {
+  if (!node.with.empty()) return plan_with(node, context);
+  return plan_select_body(node, context);
+}
+
+Result<SelectPlan> plan_select_body(const SelectNode& node, const PlannerContext& context) {
+  if (node.set_operator != SetOperator::none) return plan_set_operation(node, context);
   return SelectPlanner(node, context).plan();
 }
 

@@ -28,6 +28,9 @@ struct SelectPlan {
   std::size_t width = 0;  // the leading columns of root's rows that are the result
 };
 
+// Any query: WITH, set operations, or a simple SELECT.
 Result<SelectPlan> plan_select(const SelectNode& node, const PlannerContext& context);
+// The query without its WITH list (the caller has put the WITH names into `context`).
+Result<SelectPlan> plan_select_body(const SelectNode& node, const PlannerContext& context);
 
 }  // namespace kmb::sql

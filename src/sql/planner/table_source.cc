@@ -1,5 +1,7 @@
 #include "sql/planner/table_source.h"
 
+#include "sql/execution/basic_operators.h"
+
 #include "kernel/schema.h"
 #include "sql/execution/audit_scan.h"
 #include "sql/execution/evaluator.h"
@@ -107,9 +109,35 @@ Result<TableSource> bind_table_source(const TableRef& reference, const PlannerCo
   return source;
 }
 
+Result<TableSource> bind_derived_source(const TableRef& reference, const PlannerContext& context) {
+  KMB_ASSERT(reference.kind == TableRef::Kind::subquery);
+  KMB_ASSERT(reference.alias.has_value());
+  KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(*reference.subquery, context));
+  return make_derived_source(std::move(plan), reference.alias->name, reference.column_aliases);
+}
+
+Result<TableSource> make_derived_source(SelectPlan plan, std::string name,
+                                        const std::vector<Identifier>& column_aliases) {
+  if (column_aliases.size() > plan.names.size()) {
+    return invalid_argument("table \"" + name + "\" has " + std::to_string(plan.names.size()) + " columns available but " +
+                            std::to_string(column_aliases.size()) + " columns specified");
+  }
+  TableSource source;
+  source.scope_table.name = std::move(name);
+  std::vector<BoundExpressionPtr> visible;
+  for (std::size_t i = 0; i < plan.names.size(); i++) {
+    const std::string& column = i < column_aliases.size() ? column_aliases[i].name : plan.names[i];
+    source.scope_table.columns.push_back(ScopeColumn{column, plan.types[i], false, std::nullopt});
+    visible.push_back(make_bound_column(static_cast<std::uint32_t>(i), plan.types[i], column));
+  }
+  source.derived = std::make_unique<ProjectionOperator>(std::move(plan.root), std::move(visible), plan.names.size());
+  return source;
+}
+
 OperatorPtr make_scan(TableSource source, std::span<const BoundExpression* const> conjuncts,
                       const PlannerContext& context) {
   const std::uint32_t first = source.scope_table.first_slot;
+  if (source.derived) return std::move(source.derived);
   if (source.audit) {
     if (!source.audit_empty) narrow_audit_range(conjuncts, first, source);
     return std::make_unique<AuditScanOperator>(context.view, source.time.from, source.time.to, source.audit_empty,

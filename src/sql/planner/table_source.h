@@ -12,6 +12,7 @@
 #include "sql/execution/operator.h"
 #include "sql/parser/statement.h"
 #include "sql/planner/planner_context.h"
+#include "sql/planner/select_planner.h"
 #include "sql/planner/scope.h"
 #include "sql/planner/time_travel.h"
 
@@ -24,10 +25,17 @@ struct TableSource {
   ResolvedTimeTravel time;
   bool audit = false;
   bool audit_empty = false;  // kmb_audit over an empty log
+  OperatorPtr derived;       // a subquery in FROM (or a WITH query): its plan, rows as wide as its columns
 };
 
 // invalid_argument `table "x" does not exist` for unknown tables; time-travel errors verbatim.
 Result<TableSource> bind_table_source(const TableRef& reference, const PlannerContext& context);
+
+// A subquery in FROM: plans it (its WITH names and enclosing queries as in `context`) and names its
+// columns by the column aliases, else by the query's output names.
+Result<TableSource> bind_derived_source(const TableRef& reference, const PlannerContext& context);
+// A planned query as a FROM item named `name`, columns renamed by `column_aliases` when given.
+Result<TableSource> make_derived_source(SelectPlan plan, std::string name, const std::vector<Identifier>& column_aliases);
 
 // A scan of `source` (whose scope table starts at `source.scope_table.first_slot`), using the
 // conjuncts that constrain its columns to pick the access path.

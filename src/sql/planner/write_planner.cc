@@ -165,6 +165,13 @@ Result<ModifyPlan> plan_delete(const DeleteStatement& statement, const PlannerCo
   ModifyPlan plan;
   Scope scope;
   KMB_TRY(scope.add_table(source.scope_table));
+  // For RETURNING: the deleted rows' live columns.
+  plan.live_columns = live_columns_of(source.table->def());
+  for (std::uint32_t column : plan.live_columns) {
+    for (std::uint32_t slot = 0; slot < source.columns.size(); slot++) {
+      if (source.columns[slot] == column) plan.live_slots.push_back(slot);
+    }
+  }
   std::vector<const BoundExpression*> conjuncts;
   if (statement.where) {
     ExpressionBinder binder(context.binder_context(&scope));

@@ -1,0 +1,66 @@
+// The interactive SQL shell behind `kimberlite repl`: reads statements (possibly spanning lines,
+// ended by ';') and dot-commands from a LineReader, runs them against one tenant and prints the
+// results. An error is printed and the shell goes on; it never ends the session.
+//
+//   .tables  .schema [TABLE]  .help  .timer on|off  .format table|csv|json
+//   .actor NAME  .reason [TEXT]  .exit  .quit
+//
+// Thread-safety: a Repl is used from one thread.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "cli/line_reader.h"
+#include "cli/output.h"
+#include "db/database.h"
+#include "io/clock.h"
+
+namespace kmb::cli {
+
+inline constexpr std::string_view repl_prompt = "kimberlite> ";
+inline constexpr std::string_view repl_continuation_prompt = "       ...> ";
+// An unfinished statement longer than this is dropped with an error, so that an unterminated
+// quote in piped input cannot grow the buffer without bound.
+inline constexpr std::size_t repl_input_size_max_bytes = 1 << 20;
+
+struct ReplOptions {
+  std::string actor;
+  std::string reason;
+  OutputFormat format = OutputFormat::table;
+  bool timer = false;
+  std::string banner;  // printed first when the reader is interactive
+};
+
+class Repl {
+ public:
+  Repl(db::Tenant& tenant, LineReader& reader, std::ostream& out, std::ostream& err, io::Clock& clock,
+       ReplOptions options);
+
+  // Runs until .exit/.quit or the end of input. Returns the number of statements and commands
+  // that failed.
+  std::uint64_t run();
+
+ private:
+  // Returns false when the shell should stop.
+  bool run_dot_command(const std::string& line);
+  void run_sql(const std::string& script);
+  void run_statement(const std::string& statement);
+  void list_tables();
+  void show_schema(const std::string& table);
+  void show_help();
+  void fail(const Status& status);
+
+  db::Tenant& tenant_;
+  LineReader& reader_;
+  std::ostream& out_;
+  std::ostream& err_;
+  io::Clock& clock_;
+  ReplOptions options_;
+  std::uint64_t failures_ = 0;
+  std::uint64_t input_line_ = 0;   // lines read so far
+  std::uint64_t buffer_line_ = 0;  // line where the current statement began
+};
+
+}  // namespace kmb::cli

@@ -1,0 +1,177 @@
+// kimberlite sql | repl: SQL against one tenant of a data directory.
+//
+//   kimberlite sql --data DIR [--tenant ID] [--actor NAME] [--reason TEXT] [--format table|csv|json]
+//                  [--file F] [SQL ...]
+//       Runs the statements of SQL (or of the file F, or of standard input) one after another,
+//       printing each result; stops at the first error (earlier statements stay committed).
+//   kimberlite repl --data DIR [--tenant ID] [--actor NAME] [--reason TEXT] [--format ...]
+//       The interactive shell (repl.h); reads standard input without prompts when it is not a
+//       terminal, and then exits 3 if any statement failed.
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/line_reader.h"
+#include "cli/output.h"
+#include "cli/repl.h"
+#include "cli/sql_output.h"
+#include "db/database.h"
+#include "io/clock.h"
+#include "io/posix_storage.h"
+#include "io/terminal.h"
+
+#ifndef KMB_VERSION
+#define KMB_VERSION "0.0.0"
+#endif
+
+namespace kmb::cli {
+
+namespace {
+
+struct SqlArguments {
+  std::string data;
+  std::uint64_t tenant = 1;
+  std::string actor;
+  std::string reason;
+  std::string format = "table";
+  std::string file;
+  std::vector<std::string> sql;
+  bool no_history = false;
+};
+
+// The login name, as the default audit actor.
+std::string default_actor() {
+  const char* user = std::getenv("USER");  // os-access-ok: the default actor is the OS user
+  return user == nullptr ? std::string() : std::string(user);
+}
+
+void add_common_options(CLI::App& command, SqlArguments& arguments) {
+  command.add_option("--data", arguments.data, "data directory (created if missing)")->required();
+  command.add_option("--tenant", arguments.tenant, "tenant id")->capture_default_str();
+  command.add_option("--actor", arguments.actor, "who is acting, recorded with every write (default: $USER)");
+  command.add_option("--reason", arguments.reason, "why, recorded with every write");
+  command.add_option("--format", arguments.format, "query output: table, csv or json")->capture_default_str();
+}
+
+struct OpenTenant {
+  std::unique_ptr<db::Database> database;
+  db::Tenant* tenant = nullptr;
+};
+
+Result<OpenTenant> open_tenant(const SqlArguments& arguments) {
+  OpenTenant open;
+  KMB_ASSIGN_OR_RETURN(open.database, db::Database::open(arguments.data));
+  KMB_ASSIGN_OR_RETURN(open.tenant, open.database->tenant(arguments.tenant));
+  return open;
+}
+
+Result<std::string> read_script(const SqlArguments& arguments) {
+  if (!arguments.file.empty() && !arguments.sql.empty()) {
+    return invalid_argument("give the SQL either as arguments or with --file, not both");
+  }
+  if (!arguments.sql.empty()) {
+    std::string script;
+    for (const std::string& word : arguments.sql) script += (script.empty() ? "" : " ") + word;
+    return script;
+  }
+  if (!arguments.file.empty() && arguments.file != "-") {
+    io::PosixStorage storage;
+    Result<Bytes> bytes = io::read_whole_file(storage, arguments.file);
+    if (!bytes.ok()) return invalid_argument("cannot read --file: " + bytes.status().message());
+    return std::string(bytes->begin(), bytes->end());
+  }
+  if (arguments.file.empty() && io::stdin_is_terminal()) {
+    return invalid_argument("no SQL given (pass it as an argument, with --file, or on standard input)");
+  }
+  return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+}
+
+int run_sql(const SqlArguments& arguments) {
+  Result<OutputFormat> format = parse_output_format(arguments.format);
+  if (!format.ok()) return report_error(format.status());
+  Result<std::string> script = read_script(arguments);
+  if (!script.ok()) return report_error(script.status());
+  Result<std::vector<std::string>> statements = sql::Engine::split_statements(*script);
+  if (!statements.ok()) return report_error(statements.status());
+  if (statements->empty()) return report_error(invalid_argument("no SQL statement given"));
+  Result<OpenTenant> open = open_tenant(arguments);
+  if (!open.ok()) return report_error(open.status());
+
+  sql::AuditContext audit;
+  audit.actor = arguments.actor;
+  audit.reason = arguments.reason;
+  for (std::size_t i = 0; i < statements->size(); i++) {
+    Result<sql::QueryResult> result = open->tenant->execute((*statements)[i], {}, audit);
+    if (!result.ok()) {
+      Status status = result.status();
+      if (statements->size() > 1) {
+        status = status.with_context(fmt::format("statement {} of {}", i + 1, statements->size()));
+      }
+      return report_error(status);
+    }
+    if (i > 0 && *format == OutputFormat::table && has_rows(*result)) std::cout << '\n';
+    print_result(std::cout, std::cerr, *result, *format);
+  }
+  std::cout << std::flush;
+  return exit_success;
+}
+
+int run_repl(const SqlArguments& arguments) {
+  Result<OutputFormat> format = parse_output_format(arguments.format);
+  if (!format.ok()) return report_error(format.status());
+  Result<OpenTenant> open = open_tenant(arguments);
+  if (!open.ok()) return report_error(open.status());
+
+  ReplOptions options;
+  options.actor = arguments.actor;
+  options.reason = arguments.reason;
+  options.format = *format;
+  options.banner =
+      fmt::format("Kimberlite {} — tenant {} in {}\nEnter SQL statements ending with ';', or .help for the commands.\n",
+                  KMB_VERSION, arguments.tenant, arguments.data);
+  io::RealClock clock;
+  const bool interactive = io::stdin_is_terminal();
+  std::unique_ptr<LineReader> reader;
+  if (interactive) {
+    reader = make_edit_line_reader(arguments.no_history ? std::string() : default_history_file());
+  } else {
+    reader = std::make_unique<StreamLineReader>(std::cin);
+  }
+  Repl repl(*open->tenant, *reader, std::cout, std::cerr, clock, options);
+  const std::uint64_t failures = repl.run();
+  return interactive || failures == 0 ? exit_success : exit_error;
+}
+
+}  // namespace
+
+void add_sql_command(CLI::App& app, int& exit_code) {
+  auto arguments = std::make_shared<SqlArguments>();
+  CLI::App* command = app.add_subcommand("sql", "Run SQL statements against a tenant and print the results");
+  add_common_options(*command, *arguments);
+  command->add_option("--file", arguments->file, "read the statements from this file ('-': standard input)");
+  command->add_option("sql", arguments->sql, "SQL statements, separated by ';' (default: standard input)");
+  command->callback([arguments, &exit_code] {
+    if (arguments->actor.empty()) arguments->actor = default_actor();
+    exit_code = run_sql(*arguments);
+  });
+}
+
+void add_repl_command(CLI::App& app, int& exit_code) {
+  auto arguments = std::make_shared<SqlArguments>();
+  CLI::App* command =
+      app.add_subcommand("repl", "Interactive SQL shell (reads standard input when it is not a terminal)");
+  add_common_options(*command, *arguments);
+  command->add_flag("--no-history", arguments->no_history, "do not read or write ~/.kimberlite_history");
+  command->callback([arguments, &exit_code] {
+    if (arguments->actor.empty()) arguments->actor = default_actor();
+    exit_code = run_repl(*arguments);
+  });
+}
+
+}  // namespace kmb::cli
