@@ -3,40 +3,14 @@
 # exit codes: 0 ok, 1 check failed, 2 bad usage, 3 error). Usage: cli_test.sh path/to/kimberlite
 set -uo pipefail
 kimberlite="$1"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME EXPECTED_EXIT COMMAND... ; output in $out
-  local name="$1" expected="$2"
-  shift 2
-  out=$("$@" 2>&1)
-  local code=$?
-  if [ "$code" -eq "$expected" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name: exit $code, expected $expected"
-    echo "$out" | head -20
-  fi
-}
-
-contains() {  # contains NAME TEXT ; checks $out
-  if grep -qF -- "$2" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $1: output lacks '$2'"
-    echo "$out" | head -20
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 data="$work/data"
 check "append args" 0 "$kimberlite" log append --data "$data" --tenant 7 --client 42 --reason "intake" '{"patient":1}' '{"patient":2}'
 contains "append reports offsets" "appended offsets 0..1 (2 records) to tenant 7"
 seq 1 2500 | sed 's/^/line /' > "$work/lines"
-check "append stdin" 0 "$kimberlite" log append --data "$data" --tenant 7 --batch-size 100 --segment-size 65536 < "$work/lines"
+check_input "append stdin" 0 "$(cat "$work/lines")
+" "$kimberlite" log append --data "$data" --tenant 7 --batch-size 100 --segment-size 65536
 contains "append stdin offsets" "appended offsets 2..2501 (2500 records)"
 check "append tenant 8" 0 "$kimberlite" log append --data "$data" --tenant 8 hello
 
@@ -104,5 +78,4 @@ check "demo" 0 "$kimberlite" demo --data "$work/demo"
 contains "demo result" "Every alteration was caught"
 check "demo refuses non-empty dir" 2 "$kimberlite" demo --data "$work/demo"
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli
