@@ -9,8 +9,7 @@ data="$work/data"
 check "append args" 0 "$kimberlite" log append --data "$data" --tenant 7 --client 42 --reason "intake" '{"patient":1}' '{"patient":2}'
 contains "append reports offsets" "appended offsets 0..1 (2 records) to tenant 7"
 seq 1 2500 | sed 's/^/line /' > "$work/lines"
-check_input "append stdin" 0 "$(cat "$work/lines")
-" "$kimberlite" log append --data "$data" --tenant 7 --batch-size 100 --segment-size 65536
+check_input "append stdin" 0 "$(< "$work/lines")"$'\n' "$kimberlite" log append --data "$data" --tenant 7 --batch-size 100 --segment-size 65536
 contains "append stdin offsets" "appended offsets 2..2501 (2500 records)"
 check "append tenant 8" 0 "$kimberlite" log append --data "$data" --tenant 8 hello
 
