@@ -34,10 +34,31 @@ struct DatabaseOptions {
   std::uint64_t checkpoint_interval_records = 100'000;
   std::uint64_t segment_size_max_bytes = 64ULL << 20;
   sql::EngineOptions engine;
+  // Regions this node may hold; empty = any. The first entry is the default region for tenants
+  // created without one. Creating or opening a tenant of another region fails (failed_precondition).
+  std::vector<std::string> allowed_regions;
+};
+
+// Per-tenant limits; 0 means unlimited. Changeable at run time (Database::set_quotas).
+struct TenantQuotas {
+  std::uint64_t storage_bytes_max = 0;     // log bytes on disk
+  std::uint64_t records_per_second = 0;    // write throughput (token bucket, burst = 1 s worth)
+  std::uint64_t bytes_per_second = 0;      // write throughput in payload bytes (token bucket)
+};
+
+// How a tenant is created. The region is checked against DatabaseOptions::allowed_regions.
+struct TenantConfig {
+  std::string name;                        // human-readable, unique per database; "" = "tenant-<id>"
+  std::string region;                      // e.g. "eu-west-1"; "" = the node's default region
+  TenantQuotas quotas;
 };
 
 struct TenantInfo {
   std::uint64_t tenant_id = 0;
+  std::string name;
+  std::string region;
+  TenantQuotas quotas;
+  bool sealed = false;             // legal hold: reads only
   std::uint64_t record_count = 0;  // durable log records
   std::uint64_t log_bytes = 0;
   std::string head_hash;           // hex chain hash of the last record
@@ -61,6 +82,17 @@ class Database {
   Result<Tenant*> tenant(std::uint64_t tenant_id, bool create = true);
   // Tenants present in the data directory.
   Result<std::vector<std::uint64_t>> tenant_ids();
+
+  // Tenant administration (the CLI's `tenant` command, the server's admin messages).
+  //   create_tenant: already_exists if the id or name is taken; failed_precondition for a region
+  //   this node may not hold.
+  Result<Tenant*> create_tenant(std::uint64_t tenant_id, const TenantConfig& config);
+  Result<std::vector<TenantInfo>> list_tenants();
+  Result<TenantInfo> tenant_info(std::uint64_t tenant_id);
+  Status set_quotas(std::uint64_t tenant_id, const TenantQuotas& quotas);
+  // Legal hold: a sealed tenant refuses every write (failed_precondition) until unsealed.
+  Status seal(std::uint64_t tenant_id, const sql::AuditContext& audit);
+  Status unseal(std::uint64_t tenant_id, const sql::AuditContext& audit);
 
   const std::string& directory() const { return directory_; }
 
