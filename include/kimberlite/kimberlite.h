@@ -11,6 +11,12 @@
 //   auto result = clinic->execute("SELECT name FROM patients AS OF POSITION 1 WHERE id = $1", params);
 //   for (const kimberlite::Row& row : result->rows) std::cout << row[0].as_string() << "\n";
 //
+//   std::unique_ptr<kimberlite::Connection> connection = clinic->connect();   // for transactions
+//   connection->execute("BEGIN");
+//   connection->execute("UPDATE accounts SET balance = balance - 10 WHERE id = 1", {}, audit);
+//   connection->execute("UPDATE accounts SET balance = balance + 10 WHERE id = 2", {}, audit);
+//   connection->execute("COMMIT", {}, audit);  // one log record; `aborted` on a conflict: retry
+//
 // Every call returns a Status or Result<T>: check ok(), read status().to_string() for the message.
 // Every write is one record in the tenant's hash-chained log, carrying the actor and reason of its
 // AuditContext and a timestamp chosen by the database. Database and Tenant are thread-safe.
@@ -35,6 +41,7 @@ using Position = kmb::kernel::Position;
 
 using AuditContext = kmb::sql::AuditContext;
 using QueryResult = kmb::sql::QueryResult;
+using Connection = kmb::sql::Connection;
 
 using Database = kmb::db::Database;
 using DatabaseOptions = kmb::db::DatabaseOptions;

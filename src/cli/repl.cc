@@ -43,13 +43,31 @@ constexpr std::string_view help_text =
 
 Repl::Repl(db::Tenant& tenant, LineReader& reader, std::ostream& out, std::ostream& err, io::Clock& clock,
            ReplOptions options)
-    : tenant_(tenant), reader_(reader), out_(out), err_(err), clock_(clock), options_(std::move(options)) {}
+    : tenant_(tenant),
+      connection_(tenant.connect()),
+      reader_(reader),
+      out_(out),
+      err_(err),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+std::string_view Repl::statement_prompt() const {
+  if (connection_->transaction_failed()) return repl_failed_transaction_prompt;
+  if (connection_->in_transaction()) return repl_transaction_prompt;
+  return repl_prompt;
+}
+
+void Repl::end_connection() {
+  if (connection_->rollback()) {
+    err_ << "note: the open transaction was rolled back (nothing of it was committed)" << std::endl;
+  }
+}
 
 std::uint64_t Repl::run() {
   if (reader_.interactive() && !options_.banner.empty()) out_ << options_.banner << std::flush;
   std::string buffer;
   while (true) {
-    InputLine input = reader_.read_line(buffer.empty() ? repl_prompt : repl_continuation_prompt);
+    InputLine input = reader_.read_line(buffer.empty() ? statement_prompt() : repl_continuation_prompt);
     if (input.kind == InputLine::Kind::end) break;
     if (input.kind == InputLine::Kind::interrupted) {
       buffer.clear();
@@ -61,7 +79,10 @@ std::uint64_t Repl::run() {
       if (line.empty()) continue;
       if (line.front() == '.') {
         reader_.add_history(line);
-        if (!run_dot_command(line)) return failures_;
+        if (!run_dot_command(line)) {
+          end_connection();
+          return failures_;
+        }
         continue;
       }
       buffer_line_ = input_line_;
@@ -90,6 +111,7 @@ std::uint64_t Repl::run() {
   }
   // Input that ended without a final ';' still runs (a script's last statement).
   if (classify_input(buffer) != InputState::empty) run_sql(buffer);
+  end_connection();
   return failures_;
 }
 
@@ -118,7 +140,7 @@ void Repl::run_statement(const std::string& statement) {
   const std::uint64_t start_ns = clock_.monotonic_ns();
   Result<sql::QueryResult> result = internal_error("not run");
   try {
-    result = tenant_.execute(statement, {}, audit);
+    result = connection_->execute(statement, {}, audit);
   } catch (const std::exception& exception) {
     result = internal_error(std::string("unexpected exception: ") + exception.what());
   }

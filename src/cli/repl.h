@@ -1,6 +1,8 @@
 // The interactive SQL shell behind `kimberlite repl`: reads statements (possibly spanning lines,
 // ended by ';') and dot-commands from a LineReader, runs them against one tenant and prints the
-// results. An error is printed and the shell goes on; it never ends the session.
+// results. An error is printed and the shell goes on; it never ends the session. All statements run
+// on one connection, so BEGIN ... COMMIT spans statements and lines; a transaction still open when
+// the shell ends is rolled back (and the shell says so).
 //
 //   .tables  .schema [TABLE]  .help  .timer on|off  .format table|csv|json
 //   .actor NAME  .reason [TEXT]  .exit  .quit
@@ -9,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 
@@ -21,6 +24,9 @@ namespace kmb::cli {
 
 inline constexpr std::string_view repl_prompt = "kimberlite> ";
 inline constexpr std::string_view repl_continuation_prompt = "       ...> ";
+// Inside a transaction (as psql marks it), and inside a failed one (only ROLLBACK or COMMIT help).
+inline constexpr std::string_view repl_transaction_prompt = "kimberlite*> ";
+inline constexpr std::string_view repl_failed_transaction_prompt = "kimberlite!> ";
 // An unfinished statement longer than this is dropped with an error, so that an unterminated
 // quote in piped input cannot grow the buffer without bound.
 inline constexpr std::size_t repl_input_size_max_bytes = 1 << 20;
@@ -51,8 +57,12 @@ class Repl {
   void show_schema(const std::string& table);
   void show_help();
   void fail(const Status& status);
+  // Rolls back a transaction left open, saying so.
+  void end_connection();
+  std::string_view statement_prompt() const;
 
   db::Tenant& tenant_;
+  std::unique_ptr<sql::Connection> connection_;
   LineReader& reader_;
   std::ostream& out_;
   std::ostream& err_;

@@ -148,6 +148,20 @@ TEST_F(ReplTest, ActorAndReasonAreRecordedWithWrites) {
   EXPECT_THAT(out_.str(), HasSubstr("actor,reason\r\ndr.smith,\r\ndr.smith,intake\r\nnurse.jones,correction\r\n"));
 }
 
+TEST_F(ReplTest, TransactionsSpanStatementsAndShowInThePrompt) {
+  ScriptedReader reader({line("CREATE TABLE t (id BIGINT PRIMARY KEY);"), line("BEGIN;"),
+                         line("INSERT INTO t VALUES (1);"), line("INSERT INTO t VALUES (1);"), line("ROLLBACK;"),
+                         line("BEGIN; INSERT INTO t VALUES (2);"), line("COMMIT;"), line("BEGIN;")});
+  Repl repl(*tenant_, reader, out_, err_, clock_, ReplOptions{});
+  EXPECT_EQ(repl.run(), 1u) << err_.str();
+  EXPECT_EQ(reader.prompts,
+            (std::vector<std::string>{"kimberlite> ", "kimberlite> ", "kimberlite*> ", "kimberlite*> ", "kimberlite!> ",
+                                      "kimberlite> ", "kimberlite*> ", "kimberlite> ", "kimberlite*> "}));
+  EXPECT_THAT(err_.str(), HasSubstr("duplicate key value violates primary key of table t: (1)"));
+  EXPECT_THAT(err_.str(), HasSubstr("note: the open transaction was rolled back"));
+  EXPECT_THAT(out_.str(), HasSubstr("COMMIT (position 1)"));
+}
+
 TEST_F(ReplTest, InteractivePromptsHistoryAndCtrlC) {
   ScriptedReader reader({line("SELECT"), InputLine{InputLine::Kind::interrupted, {}}, line(""), line("SELECT"),
                          line("  5;"), line(".tables")});

@@ -106,19 +106,33 @@ int run_sql(const SqlArguments& arguments) {
   sql::AuditContext audit;
   audit.actor = arguments.actor;
   audit.reason = arguments.reason;
+  // One connection for the whole script, so that BEGIN ... COMMIT spans statements.
+  std::unique_ptr<sql::Connection> connection = open->tenant->connect();
+  const auto roll_back_open_transaction = [&connection] {
+    if (connection->rollback()) {
+      std::cerr << "kimberlite: the transaction still open at the end of the script was rolled back; "
+                   "nothing of it was committed\n";
+    }
+  };
   for (std::size_t i = 0; i < statements->size(); i++) {
-    Result<sql::QueryResult> result = open->tenant->execute((*statements)[i], {}, audit);
+    Result<sql::QueryResult> result = connection->execute((*statements)[i], {}, audit);
     if (!result.ok()) {
       Status status = result.status();
       if (statements->size() > 1) {
         status = status.with_context(fmt::format("statement {} of {}", i + 1, statements->size()));
       }
-      return report_error(status);
+      const int code = report_error(status);
+      roll_back_open_transaction();
+      return code;
     }
     if (i > 0 && *format == OutputFormat::table && has_rows(*result)) std::cout << '\n';
     print_result(std::cout, std::cerr, *result, *format);
   }
   std::cout << std::flush;
+  if (connection->in_transaction()) {
+    roll_back_open_transaction();
+    return exit_error;
+  }
   return exit_success;
 }
 

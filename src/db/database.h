@@ -24,6 +24,7 @@
 #include "io/clock.h"
 #include "io/storage.h"
 #include "kernel/value.h"
+#include "sql/connection.h"
 #include "sql/engine.h"
 
 namespace kmb::db {
@@ -118,10 +119,14 @@ class Tenant {
   virtual ~Tenant() = default;
   virtual std::uint64_t id() const = 0;
 
-  // Runs one SQL statement. Parameters bind to $1, $2, ...; `audit` names the actor and reason
-  // recorded with any write.
+  // Runs one SQL statement on its own (autocommit). Parameters bind to $1, $2, ...; `audit` names the
+  // actor and reason recorded with any write. BEGIN is an error here: transactions need connect().
   virtual Result<sql::QueryResult> execute(std::string_view sql, std::span<const kernel::Value> parameters = {},
                                            const sql::AuditContext& audit = {}) = 0;
+
+  // A connection: runs statements one at a time and holds a transaction between them
+  // (BEGIN ... COMMIT; sql/connection.h). It must not outlive the Tenant; use it from one thread.
+  virtual std::unique_ptr<sql::Connection> connect() = 0;
 
   // Writes a projection snapshot now (normally automatic).
   virtual Status checkpoint() = 0;

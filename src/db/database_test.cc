@@ -122,6 +122,47 @@ TEST(Database, ReopenGivesTheSameAnswersWithAndWithoutSnapshots) {
   }
 }
 
+// Views live in the versioned catalog: the snapshot carries them and replay rebuilds them, with
+// their history (a dropped view still answers AS OF a position where it existed).
+TEST(Database, ViewsSurviveReopenFromSnapshotAndFromReplay) {
+  Fixture f;
+  const std::vector<std::string> view_queries = {
+      "SELECT id, name FROM in_a ORDER BY id",
+      "SELECT id FROM old_view AS OF POSITION 5 ORDER BY id",
+      "SELECT count(*) FROM kmb_audit WHERE operation LIKE '%VIEW%'",
+  };
+  std::vector<std::vector<std::string>> expected;
+  const auto view_answers = [&](Tenant& tenant) {
+    std::vector<std::vector<std::string>> all;
+    for (const std::string& query : view_queries) all.push_back(rows_of(tenant, query));
+    return all;
+  };
+  {
+    auto database = f.open();
+    Tenant& tenant = *database->tenant(1).value();
+    seed(tenant);
+    run(tenant, "CREATE VIEW in_a AS SELECT id, name FROM patients WHERE ward = 'A'");  // position 4
+    run(tenant, "CREATE VIEW old_view (id) AS SELECT id FROM patients");               // position 5
+    run(tenant, "DROP VIEW old_view");
+    expected = view_answers(tenant);
+    EXPECT_EQ(expected[0], (std::vector<std::string>{"1|Ada|"}));
+    EXPECT_EQ(expected[1], (std::vector<std::string>{"1|", "2|"}));
+  }
+  const std::string snapshot = std::string(dir) + "/tenants/1/snapshot";
+  {
+    auto database = f.open();
+    Tenant& tenant = *database->tenant(1).value();
+    EXPECT_NE(tenant.info()->recovery.find("snapshot at position 6"), std::string::npos) << tenant.info()->recovery;
+    EXPECT_EQ(view_answers(tenant), expected);
+    EXPECT_FALSE(tenant.execute("DROP TABLE patients").ok());  // in_a depends on it
+  }
+  ASSERT_TRUE(f.storage.remove(snapshot).ok());
+  auto database = f.open();
+  Tenant& tenant = *database->tenant(1).value();
+  EXPECT_NE(tenant.info()->recovery.find("full replay"), std::string::npos) << tenant.info()->recovery;
+  EXPECT_EQ(view_answers(tenant), expected);
+}
+
 TEST(Database, StaleSnapshotPlusTailReplay) {
   Fixture f;
   DatabaseOptions options;

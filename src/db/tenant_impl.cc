@@ -247,6 +247,10 @@ Result<sql::QueryResult> TenantImpl::execute(std::string_view sql, std::span<con
   return engine_.execute(*this, sql, parameters, audit);
 }
 
+std::unique_ptr<sql::Connection> TenantImpl::connect() {
+  return std::make_unique<sql::Connection>(engine_, *this);
+}
+
 Result<TenantInfo> TenantImpl::info() {
   TenantInfo info;
   info.tenant_id = tenant_id_;

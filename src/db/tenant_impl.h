@@ -40,6 +40,7 @@ class TenantImpl final : public Tenant, public sql::Session {
   std::uint64_t id() const override { return tenant_id_; }
   Result<sql::QueryResult> execute(std::string_view sql, std::span<const kernel::Value> parameters,
                                    const sql::AuditContext& audit) override;
+  std::unique_ptr<sql::Connection> connect() override;
   Status checkpoint() override;
   Result<TenantInfo> info() override;
   sql::Session& session() override { return *this; }

@@ -25,6 +25,8 @@ enum class CommandTag : std::uint8_t {
   delete_rows = 9,
   create_stream = 10,
   append_events = 11,
+  create_view = 12,
+  drop_view = 13,
 };
 
 // The smallest encoded command (tag + an empty name + a flag byte).
@@ -97,6 +99,14 @@ void encode_command(const Command& command, Encoder& out) {
           out.u8(static_cast<std::uint8_t>(CommandTag::create_stream));
           out.string(c.name);
           out.boolean(c.if_not_exists);
+        } else if constexpr (std::is_same_v<T, CreateView>) {
+          out.u8(static_cast<std::uint8_t>(CommandTag::create_view));
+          encode_view_def(c.view, out);
+          out.boolean(c.if_not_exists);
+        } else if constexpr (std::is_same_v<T, DropView>) {
+          out.u8(static_cast<std::uint8_t>(CommandTag::drop_view));
+          out.string(c.name);
+          out.boolean(c.if_exists);
         } else {
           static_assert(std::is_same_v<T, AppendEvents>);
           out.u8(static_cast<std::uint8_t>(CommandTag::append_events));
@@ -209,6 +219,18 @@ Result<Command> decode_command(Decoder& in) {
     }
     case CommandTag::append_events:
       return decode_append_events(in);
+    case CommandTag::create_view: {
+      CreateView c;
+      KMB_ASSIGN_OR_RETURN(c.view, decode_view_def(in));
+      KMB_ASSIGN_OR_RETURN(c.if_not_exists, in.boolean());
+      return Command(std::move(c));
+    }
+    case CommandTag::drop_view: {
+      DropView c;
+      KMB_ASSIGN_OR_RETURN(c.name, in.string());
+      KMB_ASSIGN_OR_RETURN(c.if_exists, in.boolean());
+      return Command(std::move(c));
+    }
   }
   return in.error("unknown command tag " + std::to_string(raw_tag));
 }
@@ -230,6 +252,8 @@ std::string_view command_operation(const Command& command) {
         if constexpr (std::is_same_v<T, DeleteRows>) return "DELETE";
         if constexpr (std::is_same_v<T, CreateStream>) return "CREATE STREAM";
         if constexpr (std::is_same_v<T, AppendEvents>) return "APPEND";
+        if constexpr (std::is_same_v<T, CreateView>) return "CREATE VIEW";
+        if constexpr (std::is_same_v<T, DropView>) return "DROP VIEW";
       },
       command);
 }

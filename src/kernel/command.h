@@ -74,8 +74,18 @@ struct AppendEvents {
   std::vector<Bytes> events;
 };
 
+// A view's definition (schema.h: ViewDef); created_at and dropped_at are assigned by the kernel.
+struct CreateView {
+  ViewDef view;
+  bool if_not_exists = false;
+};
+struct DropView {
+  std::string name;
+  bool if_exists = false;
+};
+
 using Command = std::variant<CreateTable, DropTable, AddColumn, DropColumn, CreateIndex, DropIndex, InsertRows,
-                             UpdateRows, DeleteRows, CreateStream, AppendEvents>;
+                             UpdateRows, DeleteRows, CreateStream, AppendEvents, CreateView, DropView>;
 
 // "INSERT", "UPDATE", "DELETE", "CREATE TABLE", ... (the audit trail's `operation`).
 std::string_view command_operation(const Command& command);

@@ -33,6 +33,14 @@ Status delete_rows(PendingState& state, const DeleteRows& command);
 Status create_stream(PendingState& state, const CreateStream& command);
 Status append_events(PendingState& state, const AppendEvents& command);
 
+// view_commands.cc
+Status create_view(PendingState& state, const CreateView& command);
+Status drop_view(PendingState& state, const DropView& command);
+// already_exists if a live view is named `name` (tables and views share one namespace).
+Status check_no_view_named(const PendingState& state, std::string_view name);
+// failed_precondition if a live view depends on table or view `name`.
+Status check_no_dependent_view(const PendingState& state, std::string_view kind, std::string_view name);
+
 // invalid_argument unless 1 <= size <= identifier_size_max_bytes. `kind`: "table", "column", ...
 Status check_identifier(std::string_view kind, std::string_view name);
 Status table_not_found(std::string_view name);

@@ -24,6 +24,8 @@ Status apply_command(PendingState& state, const Command& command) {
         if constexpr (std::is_same_v<T, DeleteRows>) return delete_rows(state, c);
         if constexpr (std::is_same_v<T, CreateStream>) return create_stream(state, c);
         if constexpr (std::is_same_v<T, AppendEvents>) return append_events(state, c);
+        if constexpr (std::is_same_v<T, CreateView>) return create_view(state, c);
+        if constexpr (std::is_same_v<T, DropView>) return drop_view(state, c);
       },
       command);
 }

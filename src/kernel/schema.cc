@@ -37,6 +37,20 @@ const TableDef* Catalog::find_table(std::string_view name, Position p) const {
   return nullptr;
 }
 
+const ViewDef* Catalog::find_view(std::string_view name, Position p) const {
+  for (const ViewDef& view : views_) {
+    if (view.alive_at(p) && identifier_equal(view.name, name)) return &view;
+  }
+  return nullptr;
+}
+
+ViewDef* Catalog::mutable_live_view(std::string_view name) {
+  for (ViewDef& view : views_) {
+    if (view.dropped_at == position_max && identifier_equal(view.name, name)) return &view;
+  }
+  return nullptr;
+}
+
 const TableDef* Catalog::table_by_id(std::uint32_t id) const {
   if (id == 0 || id > tables_.size()) return nullptr;
   return &tables_[id - 1];

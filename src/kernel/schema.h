@@ -72,6 +72,21 @@ struct StreamDef {
   Position created_at = 0;
 };
 
+// A view: a named query, stored as SQL text and planned by the SQL layer at each use. The kernel
+// only keeps names apart (a view and a table never share a name) and dependencies intact: a table
+// or view named in `depends_on` (as the SQL layer found them when the view was created) cannot be
+// dropped while the view lives, so views never dangle and never form a cycle.
+struct ViewDef {
+  std::string name;
+  std::string query;                     // the SELECT's text
+  std::vector<std::string> columns;      // declared column names; empty: the query's own names
+  std::vector<std::string> depends_on;   // tables and views the query reads
+  Position created_at = 0;
+  Position dropped_at = position_max;
+
+  bool alive_at(Position p) const { return created_at <= p && p < dropped_at; }
+};
+
 class Catalog {
  public:
   // Live at position p (created at or before p, not dropped at or before p). Case-insensitive.
@@ -80,12 +95,18 @@ class Catalog {
   TableDef* mutable_table_by_id(std::uint32_t id);
   const StreamDef* find_stream(std::string_view name) const;
   StreamDef* mutable_stream(std::string_view name);
+  // A view live at position p, case-insensitive; nullptr if none.
+  const ViewDef* find_view(std::string_view name, Position p = position_max - 1) const;
+  ViewDef* mutable_live_view(std::string_view name);
 
   // All tables ever created (dropped ones included), in creation order.
   const std::vector<TableDef>& tables() const { return tables_; }
   std::vector<TableDef>& mutable_tables() { return tables_; }
   const std::vector<StreamDef>& streams() const { return streams_; }
   std::vector<StreamDef>& mutable_streams() { return streams_; }
+  // All views ever created (dropped ones included), in creation order.
+  const std::vector<ViewDef>& views() const { return views_; }
+  std::vector<ViewDef>& mutable_views() { return views_; }
 
   std::uint32_t next_table_id() const { return static_cast<std::uint32_t>(tables_.size()) + 1; }
   std::uint32_t next_index_id() const { return next_index_id_; }
@@ -97,6 +118,7 @@ class Catalog {
  private:
   std::vector<TableDef> tables_;  // table id = index + 1
   std::vector<StreamDef> streams_;
+  std::vector<ViewDef> views_;
   std::uint32_t next_index_id_ = 1;
 };
 

@@ -154,12 +154,57 @@ Result<StreamDef> decode_stream_def(Decoder& in) {
   return stream;
 }
 
+namespace {
+
+// The smallest encoded view: four empty strings/lists and two positions.
+constexpr std::size_t view_def_size_min_bytes = 4 * 4 + 2 * 8;
+
+void encode_strings(const std::vector<std::string>& strings, Encoder& out) {
+  out.count(strings.size());
+  for (const std::string& text : strings) out.string(text);
+}
+
+Result<std::vector<std::string>> decode_strings(Decoder& in) {
+  KMB_ASSIGN_OR_RETURN(const std::uint32_t count, in.count(4));
+  std::vector<std::string> strings;
+  strings.reserve(count);
+  for (std::uint32_t i = 0; i < count; i++) {
+    KMB_ASSIGN_OR_RETURN(std::string text, in.string());
+    strings.push_back(std::move(text));
+  }
+  return strings;
+}
+
+}  // namespace
+
+void encode_view_def(const ViewDef& view, Encoder& out) {
+  out.string(view.name);
+  out.string(view.query);
+  encode_strings(view.columns, out);
+  encode_strings(view.depends_on, out);
+  out.u64(view.created_at);
+  out.u64(view.dropped_at);
+}
+
+Result<ViewDef> decode_view_def(Decoder& in) {
+  ViewDef view;
+  KMB_ASSIGN_OR_RETURN(view.name, in.string());
+  KMB_ASSIGN_OR_RETURN(view.query, in.string());
+  KMB_ASSIGN_OR_RETURN(view.columns, decode_strings(in));
+  KMB_ASSIGN_OR_RETURN(view.depends_on, decode_strings(in));
+  KMB_ASSIGN_OR_RETURN(view.created_at, in.u64());
+  KMB_ASSIGN_OR_RETURN(view.dropped_at, in.u64());
+  return view;
+}
+
 void Catalog::encode(Bytes& out) const {
   Encoder encoder(out);
   encoder.count(tables_.size());
   for (const TableDef& table : tables_) encode_table_def(table, encoder);
   encoder.count(streams_.size());
   for (const StreamDef& stream : streams_) encode_stream_def(stream, encoder);
+  encoder.count(views_.size());
+  for (const ViewDef& view : views_) encode_view_def(view, encoder);
   encoder.u32(next_index_id_);
 }
 
@@ -179,6 +224,13 @@ Result<Catalog> Catalog::decode(ByteSpan& input) {
     KMB_ASSIGN_OR_RETURN(StreamDef stream, decode_stream_def(in));
     if (stream.id != i + 1) return in.error("stream id " + std::to_string(stream.id) + " out of sequence");
     catalog.streams_.push_back(std::move(stream));
+  }
+  KMB_ASSIGN_OR_RETURN(const std::uint32_t view_count, in.count(view_def_size_min_bytes));
+  catalog.views_.reserve(view_count);
+  for (std::uint32_t i = 0; i < view_count; i++) {
+    KMB_ASSIGN_OR_RETURN(ViewDef view, decode_view_def(in));
+    if (view.created_at > view.dropped_at) return in.error("view " + view.name + " dropped before it was created");
+    catalog.views_.push_back(std::move(view));
   }
   KMB_ASSIGN_OR_RETURN(catalog.next_index_id_, in.u32());
   for (const TableDef& table : catalog.tables_) {

@@ -24,6 +24,8 @@ Result<TableDef> decode_table_def(Decoder& in);
 
 void encode_stream_def(const StreamDef& stream, Encoder& out);
 Result<StreamDef> decode_stream_def(Decoder& in);
+void encode_view_def(const ViewDef& view, Encoder& out);
+Result<ViewDef> decode_view_def(Decoder& in);
 
 // Smallest encodings, for Decoder::count.
 inline constexpr std::size_t column_def_size_min_bytes = 4 + 1 + 1 + 1 + 1 + 8 + 8;

@@ -114,6 +114,7 @@ Status create_table(PendingState& state, const CreateTable& command) {
     if (command.if_not_exists) return Status();
     return already_exists("table " + command.table.name + " already exists");
   }
+  KMB_TRY(check_no_view_named(state, command.table.name));
   TableDef table = command.table;
   KMB_TRY(prepare_table_def(table, state.position()));
   std::vector<IndexDef> indexes = std::move(table.indexes);
@@ -134,6 +135,7 @@ Status drop_table(PendingState& state, const DropTable& command) {
     if (command.if_exists) return Status();
     return table_not_found(command.table);
   }
+  KMB_TRY(check_no_dependent_view(state, "table", found->name));
   TableDef& table = *state.mutable_catalog().mutable_table_by_id(found->id);
   table.dropped_at = state.position();
   for (IndexDef& index : table.indexes) {

@@ -71,6 +71,10 @@ Result<LoadedSnapshot> load_snapshot(io::Storage& storage, std::string_view path
   if (std::memcmp(content.data(), snapshot_magic, sizeof(snapshot_magic)) != 0) return damaged(path, "bad magic");
   const auto version = load_le<std::uint16_t>(content.data() + version_offset);
   if (version == 0) return damaged(path, "format version 0");
+  if (version < snapshot_format_version) {
+    return damaged(path, "format version " + std::to_string(version) + " is older than this build's " +
+                             std::to_string(snapshot_format_version));
+  }
   if (version > snapshot_format_version) {
     return unsupported("snapshot " + std::string(path) + " has format version " + std::to_string(version) +
                        ", newer than this build's " + std::to_string(snapshot_format_version));

@@ -20,7 +20,7 @@ namespace kmb::projection {
 // The log's chain hash (the same type as log::ChainHash).
 using ChainHash = crypto::Sha256Digest;
 
-inline constexpr std::uint16_t snapshot_format_version = 1;
+inline constexpr std::uint16_t snapshot_format_version = 2;  // 2: the catalog holds views
 // Refuse to allocate for anything larger (a damaged size field or a runaway file).
 inline constexpr std::uint64_t snapshot_size_max_bytes = 64ULL << 30;
 

@@ -154,12 +154,24 @@ TEST_F(SnapshotTest, EveryDamagedByteIsDetected) {
 
 TEST_F(SnapshotTest, NewerVersionIsUnsupported) {
   Bytes content = small_snapshot();
-  content[8] = 2;  // format_version
+  content[8] = static_cast<std::uint8_t>(snapshot_format_version + 1);  // format_version
   const std::size_t body_end = content.size() - 4;
   store_le<std::uint32_t>(content.data() + body_end, crypto::crc32c(ByteSpan(content).first(body_end)));
   storage_.set_contents(path, content);
   Result<LoadedSnapshot> loaded = load_snapshot(storage_, path);
   EXPECT_EQ(loaded.status().code(), StatusCode::unsupported);
+}
+
+// An older format is stale: a cache miss (rebuilt from the log), not an error to stop for.
+TEST_F(SnapshotTest, OlderVersionIsStale) {
+  Bytes content = small_snapshot();
+  content[8] = static_cast<std::uint8_t>(snapshot_format_version - 1);  // format_version
+  const std::size_t body_end = content.size() - 4;
+  store_le<std::uint32_t>(content.data() + body_end, crypto::crc32c(ByteSpan(content).first(body_end)));
+  storage_.set_contents(path, content);
+  Result<LoadedSnapshot> loaded = load_snapshot(storage_, path);
+  EXPECT_EQ(loaded.status().code(), StatusCode::corruption);
+  EXPECT_NE(loaded.status().message().find("older than this build's"), std::string::npos) << loaded.status().to_string();
 }
 
 // Damage that keeps the checksum valid (a bug, or a forged file) must still be refused cleanly by

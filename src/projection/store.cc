@@ -50,6 +50,8 @@ AuditSummary summarize(const kernel::CommandRecord& record) {
             summary.row_count += c.keys.size();
           }
           if constexpr (std::is_same_v<T, kernel::CreateStream>) add_distinct(summary.table, c.name);
+          if constexpr (std::is_same_v<T, kernel::CreateView>) add_distinct(summary.table, c.view.name);
+          if constexpr (std::is_same_v<T, kernel::DropView>) add_distinct(summary.table, c.name);
           if constexpr (std::is_same_v<T, kernel::AppendEvents>) {
             add_distinct(summary.table, c.stream);
             summary.row_count += c.events.size();

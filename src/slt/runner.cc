@@ -135,6 +135,13 @@ class ScriptRun {
       case RecordKind::control:
         (record.control_name == "actor" ? audit_.actor : audit_.reason) = record.control_value;
         return true;
+      case RecordKind::connection: {
+        Status status = connection_.use_connection(record.control_value);
+        if (status.ok()) return true;
+        summary_.failed++;
+        report(record, Outcome::fail("cannot switch connection: " + status.to_string()));
+        return false;
+      }
       default:
         return true;
     }

@@ -26,7 +26,15 @@ class Connection {
  public:
   virtual ~Connection() = default;
   virtual Result<sql::QueryResult> execute(std::string_view sql, const sql::AuditContext& audit) = 0;
+  // `connection NAME` records: later records run on connection NAME, opened on first use (each
+  // holds its own transaction). The first connection is `default_connection_name`.
+  virtual Status use_connection(std::string_view name) {
+    return unsupported("this runner has a single connection; cannot switch to " + std::string(name));
+  }
 };
+
+inline constexpr std::string_view default_connection_name = "default";
+inline constexpr std::size_t connections_max = 16;
 
 // Records deliberately not run: lines "FILE:LINE reason" ('#' comments and blank lines ignored).
 // FILE matches a script whose path ends with it (a whole path component at least), LINE is the

@@ -68,6 +68,15 @@ FakeConnection sample_connection() {
   return connection;
 }
 
+TEST(RunnerTest, ConnectionRecordOnASingleConnectionRunnerFailsTheFile) {
+  FakeConnection connection = sample_connection();
+  ScriptRun result = run("connection other\n\nstatement ok\nCREATE TABLE t(a BIGINT, b TEXT)\n", connection);
+  EXPECT_EQ(result.summary.failed, 1u);
+  EXPECT_EQ(result.summary.passed, 0u);
+  EXPECT_THAT(result.output, HasSubstr("dir/t.test:1: cannot switch connection"));
+  EXPECT_TRUE(connection.audits.empty());
+}
+
 TEST(RunnerTest, PassingRecords) {
   FakeConnection connection = sample_connection();
   ScriptRun result =

@@ -152,8 +152,15 @@ class Parser {
       record.control_value = std::string(rest_after_words(command_line, 2));
       return record;
     }
+    if (command == "connection") {
+      if (words.size() != 2) return error_at(record.line, "expected 'connection NAME'");
+      record.kind = RecordKind::connection;
+      record.control_value = std::string(words[1]);
+      return record;
+    }
     return error_at(record.line, "unknown record type '" + std::string(command_line) +
-                                     "' (expected statement, query, hash-threshold, halt, skipif, onlyif or control)");
+                                     "' (expected statement, query, hash-threshold, halt, skipif, onlyif, control "
+                                     "or connection)");
   }
 
   // SQL lines up to a blank line, the end, or (when `stop_at_dashes`) a "----" line.

@@ -15,6 +15,9 @@
 //   hash-threshold N                  results with more than N values may be given as a hash
 //   halt                              stop running this file
 //   control actor NAME | control reason TEXT    (extension) the audit context of later writes
+//   connection NAME                   (extension) later records run on connection NAME (opened on
+//                                     first use; the first is `default`), so that one file can
+//                                     hold two open transactions, e.g. to test conflicts
 //
 // Any record may be preceded by `skipif ENGINE` / `onlyif ENGINE` lines.
 //
@@ -45,6 +48,7 @@ enum class RecordKind : std::uint8_t {
   hash_threshold,
   halt,
   control,
+  connection,
 };
 
 struct Condition {
@@ -75,7 +79,7 @@ struct Record {
   // hash_threshold
   std::uint64_t hash_threshold = 0;
 
-  // control: `control NAME VALUE`
+  // control: `control NAME VALUE`; connection: `connection NAME` (control_value = NAME)
   std::string control_name;
   std::string control_value;
 };

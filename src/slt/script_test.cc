@@ -137,10 +137,20 @@ TEST(ScriptTest, ControlRecords) {
   EXPECT_EQ(script.records[1].control_value, "annual check-up");
 }
 
+TEST(ScriptTest, ConnectionRecords) {
+  Script script = parse_ok("connection other\n\nstatement ok\nBEGIN\n\nconnection default\n");
+  ASSERT_EQ(script.records.size(), 3u);
+  EXPECT_EQ(script.records[0].kind, RecordKind::connection);
+  EXPECT_EQ(script.records[0].control_value, "other");
+  EXPECT_EQ(script.records[2].control_value, "default");
+  EXPECT_FALSE(parse_script("connection\n", "f.test").ok());
+  EXPECT_FALSE(parse_script("connection a b\n", "f.test").ok());
+}
+
 TEST(ScriptTest, ErrorsNameFileAndLine) {
   EXPECT_EQ(parse_error("statement ok\nSELECT 1\n\nselect 2\n"),
             "t.test:4: unknown record type 'select 2' (expected statement, query, hash-threshold, halt, skipif, "
-            "onlyif or control)");
+            "onlyif, control or connection)");
   EXPECT_EQ(parse_error("\nquery IX\nSELECT 1\n"),
             "t.test:2: unknown column type 'X' in 'IX' (use I for integer, R for real, T for text)");
   EXPECT_EQ(parse_error("query I sideways\nSELECT 1\n"),

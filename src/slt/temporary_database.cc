@@ -48,6 +48,8 @@ Result<std::unique_ptr<TemporaryDatabase>> TemporaryDatabase::create(io::Storage
 }
 
 TemporaryDatabase::~TemporaryDatabase() {
+  active_ = nullptr;
+  connections_.clear();  // rolls back open transactions, before the tenant closes
   tenant_ = nullptr;
   database_.reset();
   Status removed = remove_tree(storage_, directory_);
@@ -56,7 +58,20 @@ TemporaryDatabase::~TemporaryDatabase() {
 }
 
 Result<sql::QueryResult> TemporaryDatabase::execute(std::string_view sql, const sql::AuditContext& audit) {
-  return tenant_->execute(sql, {}, audit);
+  if (active_ == nullptr) KMB_TRY(use_connection(default_connection_name));
+  return active_->execute(sql, {}, audit);
+}
+
+Status TemporaryDatabase::use_connection(std::string_view name) {
+  auto it = connections_.find(name);
+  if (it == connections_.end()) {
+    if (connections_.size() >= connections_max) {
+      return resource_exhausted("a test file may open at most " + std::to_string(connections_max) + " connections");
+    }
+    it = connections_.emplace(std::string(name), tenant_->connect()).first;
+  }
+  active_ = it->second.get();
+  return Status();
 }
 
 }  // namespace kmb::slt

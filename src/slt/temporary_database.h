@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -24,7 +25,9 @@ class TemporaryDatabase final : public Connection {
   TemporaryDatabase(const TemporaryDatabase&) = delete;
   TemporaryDatabase& operator=(const TemporaryDatabase&) = delete;
 
+  // Runs on the active connection (`default` until a `connection` record names another).
   Result<sql::QueryResult> execute(std::string_view sql, const sql::AuditContext& audit) override;
+  Status use_connection(std::string_view name) override;
   const std::string& directory() const { return directory_; }
 
   struct Token {};
@@ -35,6 +38,9 @@ class TemporaryDatabase final : public Connection {
   std::string directory_;
   std::unique_ptr<db::Database> database_;
   db::Tenant* tenant_ = nullptr;
+  // Named connections of the tenant; destroyed (rolling back open transactions) before database_.
+  std::map<std::string, std::unique_ptr<sql::Connection>, std::less<>> connections_;
+  sql::Connection* active_ = nullptr;
 };
 
 // Removes a file, or a directory and everything below it.

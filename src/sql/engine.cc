@@ -1,5 +1,6 @@
 #include "sql/engine.h"
 
+#include "sql/engine_internal.h"
 #include "sql/execution/write_executor.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/ddl_planner.h"
@@ -18,7 +19,9 @@ bool is_ddl(const Statement& statement) {
          std::holds_alternative<AlterTableStatement>(statement.node) ||
          std::holds_alternative<CreateIndexStatement>(statement.node) ||
          std::holds_alternative<DropIndexStatement>(statement.node) ||
-         std::holds_alternative<CreateStreamStatement>(statement.node);
+         std::holds_alternative<CreateStreamStatement>(statement.node) ||
+         std::holds_alternative<CreateViewStatement>(statement.node) ||
+         std::holds_alternative<DropViewStatement>(statement.node);
 }
 
 Result<QueryResult> run_select(const SelectPlan& plan, std::uint64_t rows_max) {
@@ -171,18 +174,29 @@ Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
                               std::to_string(options_.statement_size_max_bytes));
   }
   KMB_ASSIGN_OR_RETURN(Statement statement, parse_statement(sql, ParserOptions{options_.expression_depth_max}));
+  if (const auto* control = std::get_if<TransactionStatement>(&statement.node)) {
+    return internal::transaction_outside_connection(*control);
+  }
+  return internal::execute_autocommit(session, statement, sql, parameters, audit, options_);
+}
+
+namespace internal {
+
+Result<QueryResult> execute_autocommit(Session& session, const Statement& statement, std::string_view sql,
+                                       std::span<const kernel::Value> parameters, const AuditContext& audit,
+                                       const EngineOptions& options) {
   const bool is_select = std::holds_alternative<SelectStatement>(statement.node);
   const auto* explain = std::get_if<ExplainStatement>(&statement.node);
   if (is_select || explain) {
     KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, session.read_view());
-    const PlannerContext context{*view, parameters, options_.result_rows_max, {}, nullptr, true,
-                                 options_.recursion_iterations_max};
+    const PlannerContext context{*view, parameters, options.result_rows_max, {}, nullptr, true,
+                                 options.recursion_iterations_max};
     if (explain) {
       KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
       return explain_result(lines);
     }
     KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(*std::get<SelectStatement>(statement.node).node, context));
-    return run_select(plan, options_.result_rows_max);
+    return run_select(plan, options.result_rows_max);
   }
   WriteWork work;
   bool committed = false;
@@ -190,8 +204,8 @@ Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
       CommitResult commit,
       session.write(
           [&](const projection::ReadView& latest) -> Result<kernel::CommandRecord> {
-            const PlannerContext context{latest, parameters, options_.result_rows_max, {}, nullptr, true,
-                                         options_.recursion_iterations_max};
+            const PlannerContext context{latest, parameters, options.result_rows_max, {}, nullptr, true,
+                                         options.recursion_iterations_max};
             KMB_ASSIGN_OR_RETURN(work, plan_and_run_write(statement, context));
             committed = !work.commands.empty();
             return kernel::CommandRecord{audit.actor, std::string(sql), std::move(work.commands)};
@@ -204,6 +218,38 @@ Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
   if (committed) result.position = commit.position;
   return result;
 }
+
+bool is_ddl_statement(const Statement& statement) { return is_ddl(statement); }
+
+bool is_read_statement(const Statement& statement) {
+  return std::holds_alternative<SelectStatement>(statement.node) ||
+         std::holds_alternative<ExplainStatement>(statement.node);
+}
+
+Result<QueryResult> run_read_statement(const Statement& statement, const PlannerContext& context) {
+  if (const auto* explain = std::get_if<ExplainStatement>(&statement.node)) {
+    KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
+    return explain_result(lines);
+  }
+  KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(*std::get<SelectStatement>(statement.node).node, context));
+  return run_select(plan, context.rows_max);
+}
+
+Result<PlannedWrite> plan_write_statement(const Statement& statement, const PlannerContext& context) {
+  KMB_ASSIGN_OR_RETURN(WriteWork work, plan_and_run_write(statement, context));
+  return PlannedWrite{std::move(work.commands), work.rows, std::move(work.tag), std::move(work.returning)};
+}
+
+QueryResult write_result(PlannedWrite write, std::optional<kernel::Position> position) {
+  QueryResult result;
+  if (write.returning) result = std::move(*write.returning);
+  result.rows_affected = write.rows;
+  result.tag = std::move(write.tag);
+  result.position = position;
+  return result;
+}
+
+}  // namespace internal
 
 Result<std::vector<std::string>> Engine::split_statements(std::string_view script) { return split_script(script); }
 

@@ -3,7 +3,8 @@
 //   lexer -> parser (AST) -> binder/planner (names, types, plan with index selection) -> executor
 //
 // Reads run against Session::read_view(); writes (INSERT/UPDATE/DELETE/DDL) are evaluated inside
-// Session::write() against the newest state and become one CommandRecord — one log record — each.
+// Session::write() against the newest state and become one CommandRecord — one log record — each;
+// on a Connection, all writes of a transaction become one CommandRecord (connection.h).
 // Time travel (AS OF POSITION/TIMESTAMP, FOR SYSTEM_TIME ...) picks the position per table reference.
 //
 // Thread-safety: an Engine is immutable after construction and may be shared by threads.
@@ -39,6 +40,8 @@ struct QueryResult {
   std::string tag;                            // "SELECT 3", "INSERT 2", "CREATE TABLE", ...
 };
 
+class Connection;
+
 class Engine {
  public:
   explicit Engine(const EngineOptions& options = {});
@@ -47,6 +50,11 @@ class Engine {
   // Errors: invalid_argument for syntax ("syntax error at line 2, column 7: ..."), unknown names,
   // type errors and constraint violations; other codes from the session.
   Result<QueryResult> execute(Session& session, std::string_view sql, std::span<const kernel::Value> parameters,
+                              const AuditContext& audit) const;
+
+  // Executes one statement on a connection (connection.h): BEGIN / START TRANSACTION, COMMIT / END,
+  // ROLLBACK, and the statements of an open transaction; outside a transaction, as above.
+  Result<QueryResult> execute(Connection& connection, std::string_view sql, std::span<const kernel::Value> parameters,
                               const AuditContext& audit) const;
 
   // Splits a script into statements (respecting quotes and comments) without executing them.

@@ -161,4 +161,39 @@ check_input "repl last statement without semicolon" 0 "SELECT 41 + 1 AS answer" 
 contains "repl last statement runs" "42"
 check_input "repl empty input" 0 "" "${repl[@]}"
 
+# Transactions span the statements of one invocation (and the lines of a REPL session).
+txn=("$kimberlite" sql --data "$work/txn")
+check "transaction" 0 "${txn[@]}" "CREATE TABLE t (id BIGINT PRIMARY KEY); BEGIN; INSERT INTO t VALUES (1);" \
+  "INSERT INTO t VALUES (2); SELECT count(*) AS n FROM t; COMMIT"
+equals "transaction output" "CREATE TABLE (position 0)
+BEGIN
+INSERT 1
+INSERT 1
+
+n
+-
+2
+(1 row)
+COMMIT (position 1)"
+check "unfinished transaction" 3 "${txn[@]}" "BEGIN; INSERT INTO t VALUES (3)"
+contains "unfinished transaction rolled back" "the transaction still open at the end of the script was rolled back"
+check "rolled back" 0 "${txn[@]}" "SELECT count(*) AS n FROM t"
+equals "rolled back output" "n
+-
+2
+(1 row)"
+check "failed transaction" 3 "${txn[@]}" "BEGIN; INSERT INTO t VALUES (1); COMMIT"
+contains "failed transaction error" "statement 2 of 3: duplicate key value violates primary key of table t: (1)"
+contains "failed transaction rolled back" "was rolled back"
+check_input "repl transaction" 3 "BEGIN;
+INSERT INTO t VALUES (4);
+INSERT INTO t VALUES (4);
+SELECT 1;
+ROLLBACK;
+BEGIN;
+INSERT INTO t VALUES (5);
+" "$kimberlite" repl --data "$work/txn"
+contains "repl transaction failed state" "current transaction is aborted, commands ignored until end of transaction block"
+contains "repl transaction rolled back at the end" "note: the open transaction was rolled back"
+
 finish sql_cli_test

@@ -28,13 +28,15 @@ Result<Statement> Parser::parse_create() {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_create_index(true));
   } else if (is_keyword("INDEX")) {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_create_index(false));
+  } else if (is_keyword("VIEW")) {
+    KMB_ASSIGN_OR_RETURN(statement.node, parse_create_view());
   } else if (accept_keyword("STREAM")) {
     CreateStreamStatement stream;
     stream.if_not_exists = parse_if_not_exists();
     KMB_ASSIGN_OR_RETURN(stream.name, parse_identifier("a stream name"));
     statement.node = std::move(stream);
   } else {
-    return error_expected("TABLE, INDEX, UNIQUE INDEX or STREAM after CREATE");
+    return error_expected("TABLE, INDEX, UNIQUE INDEX, VIEW or STREAM after CREATE");
   }
   return statement;
 }
@@ -52,8 +54,10 @@ Result<Statement> Parser::parse_drop() {
     drop.if_exists = parse_if_exists();
     KMB_ASSIGN_OR_RETURN(drop.name, parse_identifier("an index name"));
     statement.node = std::move(drop);
+  } else if (is_keyword("VIEW")) {
+    KMB_ASSIGN_OR_RETURN(statement.node, parse_drop_view());
   } else {
-    return error_expected("TABLE or INDEX after DROP");
+    return error_expected("TABLE, INDEX or VIEW after DROP");
   }
   if (is_keyword("CASCADE") || is_keyword("RESTRICT")) return error_here("CASCADE and RESTRICT are not supported");
   return statement;

@@ -177,8 +177,11 @@ Result<Statement> Parser::parse_any_statement() {
     return parse_drop();
   } else if (is_keyword("ALTER")) {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_alter());
+  } else if (at_transaction_control()) {
+    KMB_ASSIGN_OR_RETURN(statement.node, parse_transaction_control());
   } else if (accept_keyword("EXPLAIN")) {
     if (is_keyword("EXPLAIN")) return error_here("EXPLAIN cannot be nested");
+    if (at_transaction_control()) return error_here("EXPLAIN of a transaction statement is not supported");
     KMB_ASSIGN_OR_RETURN(Statement inner, parse_any_statement());
     statement.node = ExplainStatement{std::make_unique<Statement>(std::move(inner))};
   } else {
@@ -190,6 +193,7 @@ Result<Statement> Parser::parse_any_statement() {
 Result<Statement> parse_statement(std::string_view sql, const ParserOptions& options) {
   KMB_ASSIGN_OR_RETURN(std::vector<Token> tokens, tokenize(sql));
   Parser parser(std::move(tokens), options);
+  parser.set_source(sql);
   return parser.parse_single_statement();
 }
 

@@ -17,6 +17,8 @@ namespace kmb::sql {
 class Parser {
  public:
   Parser(std::vector<Token> tokens, const ParserOptions& options);
+  // The SQL text the tokens came from (for CREATE VIEW's stored query).
+  void set_source(std::string_view source) { source_ = source; }
 
   // Statements (parse_statement.cc, parse_select.cc, parse_ddl.cc).
   Result<Statement> parse_single_statement();
@@ -107,6 +109,11 @@ class Parser {
   Status parse_table_element(CreateTableStatement& statement);
   Result<ColumnDefinition> parse_column_definition();
   Result<CreateIndexStatement> parse_create_index(bool unique);
+  // Transaction control and views (parse_transaction.cc).
+  bool at_transaction_control() const;
+  Result<TransactionStatement> parse_transaction_control();
+  Result<CreateViewStatement> parse_create_view();
+  Result<DropViewStatement> parse_drop_view();
   bool parse_if_not_exists();
   bool parse_if_exists();
 
@@ -114,6 +121,7 @@ class Parser {
   std::size_t at_ = 0;
   ParserOptions options_;
   std::uint32_t nesting_ = 0;
+  std::string_view source_;
 };
 
 // Words that cannot be used as unquoted names or implicit aliases.

@@ -250,6 +250,36 @@ TEST(ParserStatementTest, OtherDdl) {
   EXPECT_TRUE(std::holds_alternative<SelectStatement>(std::get<ExplainStatement>(explain.node).statement->node));
 }
 
+TEST(ParserStatementTest, TransactionControl) {
+  using Kind = TransactionStatement::Kind;
+  const auto kind = [](std::string_view text) { return std::get<TransactionStatement>(parse(text).node).kind; };
+  EXPECT_EQ(kind("BEGIN"), Kind::begin);
+  EXPECT_EQ(kind("begin transaction;"), Kind::begin);
+  EXPECT_EQ(kind("BEGIN WORK"), Kind::begin);
+  EXPECT_EQ(kind("START TRANSACTION"), Kind::begin);
+  EXPECT_EQ(kind("COMMIT"), Kind::commit);
+  EXPECT_EQ(kind("END TRANSACTION"), Kind::commit);
+  EXPECT_EQ(kind("commit work"), Kind::commit);
+  EXPECT_EQ(kind("ROLLBACK"), Kind::rollback);
+  EXPECT_EQ(kind("ABORT"), Kind::rollback);
+}
+
+TEST(ParserStatementTest, Views) {
+  const Statement create = parse("CREATE VIEW IF NOT EXISTS v (a, \"B\") AS\n  SELECT x, y FROM t WHERE x > 1 ;  ");
+  const auto& view = std::get<CreateViewStatement>(create.node);
+  EXPECT_EQ(view.name.name, "v");
+  EXPECT_TRUE(view.if_not_exists);
+  ASSERT_EQ(view.columns.size(), 2u);
+  EXPECT_EQ(view.columns[1].name, "B");
+  EXPECT_EQ(view.query_text, "SELECT x, y FROM t WHERE x > 1");
+  ASSERT_NE(view.query, nullptr);
+  EXPECT_EQ(std::get<CreateViewStatement>(parse("CREATE VIEW w AS (SELECT 1) UNION SELECT 2").node).query_text,
+            "(SELECT 1) UNION SELECT 2");
+  const Statement drop = parse("DROP VIEW IF EXISTS v");
+  EXPECT_TRUE(std::get<DropViewStatement>(drop.node).if_exists);
+  EXPECT_EQ(std::get<DropViewStatement>(drop.node).name.name, "v");
+}
+
 TEST(ParserStatementTest, ErrorPositions) {
   EXPECT_EQ(error("SELECT a,\n  (b FROM t"), "syntax error at line 2, column 6: expected ')' but found 'FROM'");
   EXPECT_EQ(error("SELEC 1"), "syntax error at line 1, column 1: expected a statement but found 'SELEC'");
@@ -273,10 +303,20 @@ TEST(ParserStatementTest, ErrorPositions) {
   EXPECT_EQ(error("CREATE TABLE t (a INT NOT 5)"), "syntax error at line 1, column 27: expected NULL but found '5'");
   EXPECT_EQ(error("CREATE TABLE select (a INT)"),
             "syntax error at line 1, column 14: expected a table name but found 'select'");
-  EXPECT_EQ(error("CREATE VIEW v"),
-            "syntax error at line 1, column 8: expected TABLE, INDEX, UNIQUE INDEX or STREAM after CREATE but found 'VIEW'");
+  EXPECT_EQ(error("CREATE VIEW v"), "syntax error at line 1, column 14: expected AS but found end of input");
+  EXPECT_EQ(error("CREATE SEQUENCE s"),
+            "syntax error at line 1, column 8: expected TABLE, INDEX, UNIQUE INDEX, VIEW or STREAM after CREATE but found "
+            "'SEQUENCE'");
+  EXPECT_EQ(error("CREATE VIEW v AS DELETE FROM t"),
+            "syntax error at line 1, column 18: expected a query after AS but found 'DELETE'");
   EXPECT_EQ(error("CREATE INDEX i ON t ()"), "syntax error at line 1, column 22: expected a column name but found ')'");
-  EXPECT_EQ(error("DROP VIEW v"), "syntax error at line 1, column 6: expected TABLE or INDEX after DROP but found 'VIEW'");
+  EXPECT_EQ(error("DROP SEQUENCE s"),
+            "syntax error at line 1, column 6: expected TABLE, INDEX or VIEW after DROP but found 'SEQUENCE'");
+  EXPECT_EQ(error("BEGIN ISOLATION LEVEL SERIALIZABLE"),
+            "syntax error at line 1, column 7: isolation levels cannot be chosen: every transaction is serializable");
+  EXPECT_EQ(error("EXPLAIN COMMIT"),
+            "syntax error at line 1, column 9: EXPLAIN of a transaction statement is not supported");
+  EXPECT_EQ(error("COMMIT now"), "syntax error at line 1, column 8: expected end of statement but found 'now'");
   EXPECT_EQ(error("ALTER TABLE t RENAME TO u"),
             "syntax error at line 1, column 15: ALTER TABLE ... RENAME is not supported");
   EXPECT_EQ(error("SELECT * FROM t AS OF 5"),

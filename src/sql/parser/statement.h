@@ -199,6 +199,28 @@ struct DeleteStatement {
   std::vector<SelectItem> returning;
 };
 
+// BEGIN [TRANSACTION | WORK], START TRANSACTION; COMMIT | END [TRANSACTION | WORK];
+// ROLLBACK | ABORT [TRANSACTION | WORK].
+struct TransactionStatement {
+  enum class Kind : std::uint8_t { begin, commit, rollback };
+  Kind kind = Kind::begin;
+};
+
+// CREATE VIEW [IF NOT EXISTS] name [(c, ...)] AS query. The query's text is stored (and re-planned
+// at each use); the parsed query validates it and names its columns.
+struct CreateViewStatement {
+  Identifier name;
+  bool if_not_exists = false;
+  std::vector<Identifier> columns;
+  std::unique_ptr<SelectNode> query;
+  std::string query_text;
+};
+
+struct DropViewStatement {
+  Identifier name;
+  bool if_exists = false;
+};
+
 struct Statement;
 
 struct ExplainStatement {
@@ -208,7 +230,8 @@ struct ExplainStatement {
 struct Statement {
   std::variant<SelectStatement, InsertStatement, UpdateStatement, DeleteStatement, CreateTableStatement,
                DropTableStatement, AlterTableStatement, CreateIndexStatement, DropIndexStatement,
-               CreateStreamStatement, ExplainStatement>
+               CreateStreamStatement, ExplainStatement, TransactionStatement, CreateViewStatement,
+               DropViewStatement>
       node;
 };
 

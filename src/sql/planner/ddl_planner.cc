@@ -4,6 +4,7 @@
 #include "sql/execution/cast.h"
 #include "sql/execution/evaluator.h"
 #include "sql/planner/table_source.h"
+#include "sql/planner/view_planner.h"
 
 namespace kmb::sql {
 
@@ -138,8 +139,13 @@ Result<DdlPlan> plan_ddl(const Statement& statement, const PlannerContext& conte
   if (const auto* create = std::get_if<CreateTableStatement>(&statement.node)) return plan_create_table(*create, context);
   if (const auto* alter = std::get_if<AlterTableStatement>(&statement.node)) return plan_alter_table(*alter, context);
   if (const auto* index = std::get_if<CreateIndexStatement>(&statement.node)) return plan_create_index(*index, context);
+  if (const auto* view = std::get_if<CreateViewStatement>(&statement.node)) return plan_create_view(*view, context);
+  if (const auto* drop = std::get_if<DropViewStatement>(&statement.node)) return plan_drop_view(*drop, context);
   if (const auto* drop = std::get_if<DropTableStatement>(&statement.node)) {
     if (is_audit_table(drop->name.name)) return reserved_name(drop->name.name);
+    if (catalog.find_view(drop->name.name) != nullptr) {
+      return invalid_argument("\"" + drop->name.name + "\" is a view; use DROP VIEW");
+    }
     DdlPlan plan{{}, "DROP TABLE", "DropTable " + drop->name.name};
     if (!drop->if_exists || catalog.find_table(drop->name.name)) {
       plan.commands.emplace_back(kernel::DropTable{drop->name.name, drop->if_exists});

@@ -4,6 +4,7 @@
 
 #include "sql/execution/join_operator.h"
 #include "sql/planner/cte_planner.h"
+#include "sql/planner/view_planner.h"
 #include "sql/planner/table_source.h"
 
 namespace kmb::sql {
@@ -191,6 +192,9 @@ Status collect_sources(const TableRef& reference, const PlannerContext& context,
   std::optional<TableSource> cte;
   if (reference.kind == TableRef::Kind::base_table) {
     KMB_ASSIGN_OR_RETURN(cte, bind_cte_source(reference, context));
+    if (!cte) {
+      KMB_ASSIGN_OR_RETURN(cte, bind_view_source(reference, context));  // a view, else a table
+    }
   }
   if (reference.kind == TableRef::Kind::subquery) {
     KMB_ASSIGN_OR_RETURN(source, bind_derived_source(reference, context));

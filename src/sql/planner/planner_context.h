@@ -27,6 +27,9 @@ struct PlannerContext {
   std::shared_ptr<const CteEntry> ctes;    // WITH names in scope, innermost first
   bool cache_subqueries = true;            // false while planning a recursive CTE's step
   std::uint64_t recursion_iterations_max = 10'000;  // EngineOptions::recursion_iterations_max
+  // CREATE VIEW: receives the names of the tables and views the query reads (null otherwise).
+  std::vector<std::string>* dependencies = nullptr;
+  std::uint32_t view_depth = 0;  // views being expanded around this query (view_planner.h)
 
   // A binder context over `scope` (may be null) with the parameters, NOW() and subqueries.
   BinderContext binder_context(const Scope* scope) const;

@@ -97,6 +97,7 @@ Result<TableSource> bind_table_source(const TableRef& reference, const PlannerCo
   const kernel::TableDef& def = source.table->def();
   if (!identifier_matches(reference.name, def.name)) return table_does_not_exist(reference, source.time);
   source.scope_table.name = reference.alias ? reference.alias->name : def.name;
+  if (context.dependencies != nullptr) context.dependencies->push_back(def.name);
   for (std::uint32_t i = 0; i < def.columns.size(); i++) {
     const kernel::ColumnDef& column = def.columns[i];
     if (!column.alive_at(source.table->as_of())) continue;

@@ -3,6 +3,7 @@
 #include "kernel/schema.h"
 #include "sql/execution/cast.h"
 #include "sql/planner/table_source.h"
+#include "sql/planner/view_planner.h"
 
 namespace kmb::sql {
 
@@ -13,6 +14,7 @@ Status read_only_audit() { return invalid_argument("kmb_audit is a read-only sys
 Result<TableSource> target_source(const Identifier& name, const std::optional<Identifier>& alias,
                                   const PlannerContext& context) {
   if (is_audit_table(name.name)) return read_only_audit();
+  KMB_TRY(check_not_a_view(name, context));
   TableRef reference;
   reference.name = name;
   reference.alias = alias;
