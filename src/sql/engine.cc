@@ -1,5 +1,6 @@
 #include "sql/engine.h"
 
+#include "sql/execution/query_guard.h"
 #include "sql/execution/write_executor.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/ddl_planner.h"
@@ -165,18 +166,25 @@ Result<std::vector<std::string>> explain_statement(const Statement& statement, c
 Engine::Engine(const EngineOptions& options) : options_(options) {}
 
 Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
-                                    std::span<const kernel::Value> parameters, const AuditContext& audit) const {
+                                    std::span<const kernel::Value> parameters, const AuditContext& audit,
+                                    const ExecutionControl& control) const {
   if (sql.size() > options_.statement_size_max_bytes) {
     return resource_exhausted("statement is " + std::to_string(sql.size()) + " bytes; the limit is " +
                               std::to_string(options_.statement_size_max_bytes));
   }
   KMB_ASSIGN_OR_RETURN(Statement statement, parse_statement(sql, ParserOptions{options_.expression_depth_max}));
+  const std::uint64_t time_max_ms = control.query_time_max_ms.value_or(options_.query_time_max_ms);
+  if (time_max_ms > 0 && !options_.clock) {
+    return failed_precondition("a query time limit needs EngineOptions::clock");
+  }
+  // Declared before any plan: plans hold reservations against it until they are destroyed.
+  QueryGuard guard(QueryLimits{options_.intermediate_memory_max_bytes, time_max_ms, options_.clock, control.cancelled});
   const bool is_select = std::holds_alternative<SelectStatement>(statement.node);
   const auto* explain = std::get_if<ExplainStatement>(&statement.node);
   if (is_select || explain) {
     KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, session.read_view());
     const PlannerContext context{*view, parameters, options_.result_rows_max, {}, nullptr, true,
-                                 options_.recursion_iterations_max};
+                                 options_.recursion_iterations_max, &guard};
     if (explain) {
       KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
       return explain_result(lines);
@@ -191,7 +199,7 @@ Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
       session.write(
           [&](const projection::ReadView& latest) -> Result<kernel::CommandRecord> {
             const PlannerContext context{latest, parameters, options_.result_rows_max, {}, nullptr, true,
-                                         options_.recursion_iterations_max};
+                                         options_.recursion_iterations_max, &guard};
             KMB_ASSIGN_OR_RETURN(work, plan_and_run_write(statement, context));
             committed = !work.commands.empty();
             return kernel::CommandRecord{audit.actor, std::string(sql), std::move(work.commands)};

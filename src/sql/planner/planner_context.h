@@ -18,6 +18,7 @@ namespace kmb::sql {
 
 struct CommonTableExpression;
 struct CteEntry;
+class QueryGuard;  // execution/query_guard.h
 
 struct PlannerContext {
   const projection::ReadView& view;
@@ -27,6 +28,7 @@ struct PlannerContext {
   std::shared_ptr<const CteEntry> ctes;    // WITH names in scope, innermost first
   bool cache_subqueries = true;            // false while planning a recursive CTE's step
   std::uint64_t recursion_iterations_max = 10'000;  // EngineOptions::recursion_iterations_max
+  QueryGuard* guard = nullptr;  // the statement's memory, time and cancellation limits; null: none
 
   // A binder context over `scope` (may be null) with the parameters, NOW() and subqueries.
   BinderContext binder_context(const Scope* scope) const;
