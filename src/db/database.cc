@@ -14,6 +14,12 @@ std::string tenant_directory(const std::string& data, std::uint64_t tenant_id) {
   return io::join_path(io::join_path(data, "tenants"), std::to_string(tenant_id));
 }
 
+// The engine measures query time limits with the database's clock unless told otherwise.
+sql::EngineOptions with_clock(sql::EngineOptions options, io::Clock& clock) {
+  if (!options.clock) options.clock = &clock;
+  return options;
+}
+
 }  // namespace
 
 Database::Database(Token, io::Storage& storage, io::Clock& clock, std::string directory,
@@ -25,7 +31,7 @@ Database::Database(Token, io::Storage& storage, io::Clock& clock, std::string di
       clock_(clock),
       directory_(std::move(directory)),
       options_(options),
-      engine_(options.engine) {}
+      engine_(with_clock(options.engine, clock)) {}
 
 Database::~Database() {
   // Tenants checkpoint as they close; they must go before the storage they write to.

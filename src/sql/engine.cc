@@ -1,6 +1,7 @@
 #include "sql/engine.h"
 
 #include "sql/engine_internal.h"
+#include "sql/execution/query_guard.h"
 #include "sql/execution/write_executor.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/ddl_planner.h"
@@ -168,29 +169,46 @@ Result<std::vector<std::string>> explain_statement(const Statement& statement, c
 Engine::Engine(const EngineOptions& options) : options_(options) {}
 
 Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
-                                    std::span<const kernel::Value> parameters, const AuditContext& audit) const {
+                                    std::span<const kernel::Value> parameters, const AuditContext& audit,
+                                    const ExecutionControl& control) const {
   if (sql.size() > options_.statement_size_max_bytes) {
     return resource_exhausted("statement is " + std::to_string(sql.size()) + " bytes; the limit is " +
                               std::to_string(options_.statement_size_max_bytes));
   }
   KMB_ASSIGN_OR_RETURN(Statement statement, parse_statement(sql, ParserOptions{options_.expression_depth_max}));
-  if (const auto* control = std::get_if<TransactionStatement>(&statement.node)) {
-    return internal::transaction_outside_connection(*control);
+  if (const auto* transaction_control = std::get_if<TransactionStatement>(&statement.node)) {
+    return internal::transaction_outside_connection(*transaction_control);
   }
-  return internal::execute_autocommit(session, statement, sql, parameters, audit, options_);
+  KMB_TRY(internal::check_execution_control(options_, control));
+  // Declared before any plan: plans hold reservations against it until they are destroyed.
+  QueryGuard guard(internal::query_limits(options_, control));
+  return internal::execute_autocommit(session, statement, sql, parameters, audit, options_, &guard);
 }
 
 namespace internal {
 
+Status check_execution_control(const EngineOptions& options, const ExecutionControl& control) {
+  const std::uint64_t time_max_ms = control.query_time_max_ms.value_or(options.query_time_max_ms);
+  if (time_max_ms > 0 && !options.clock) {
+    return failed_precondition("a query time limit needs EngineOptions::clock");
+  }
+  return Status::ok_status();
+}
+
+QueryLimits query_limits(const EngineOptions& options, const ExecutionControl& control) {
+  return QueryLimits{options.intermediate_memory_max_bytes,
+                     control.query_time_max_ms.value_or(options.query_time_max_ms), options.clock, control.cancelled};
+}
+
 Result<QueryResult> execute_autocommit(Session& session, const Statement& statement, std::string_view sql,
                                        std::span<const kernel::Value> parameters, const AuditContext& audit,
-                                       const EngineOptions& options) {
+                                       const EngineOptions& options, QueryGuard* guard) {
   const bool is_select = std::holds_alternative<SelectStatement>(statement.node);
   const auto* explain = std::get_if<ExplainStatement>(&statement.node);
   if (is_select || explain) {
     KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, session.read_view());
     const PlannerContext context{*view, parameters, options.result_rows_max, {}, nullptr, true,
-                                 options.recursion_iterations_max};
+                                 options.recursion_iterations_max, nullptr, 0, guard};
     if (explain) {
       KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
       return explain_result(lines);
@@ -205,7 +223,7 @@ Result<QueryResult> execute_autocommit(Session& session, const Statement& statem
       session.write(
           [&](const projection::ReadView& latest) -> Result<kernel::CommandRecord> {
             const PlannerContext context{latest, parameters, options.result_rows_max, {}, nullptr, true,
-                                         options.recursion_iterations_max};
+                                         options.recursion_iterations_max, nullptr, 0, guard};
             KMB_ASSIGN_OR_RETURN(work, plan_and_run_write(statement, context));
             committed = !work.commands.empty();
             return kernel::CommandRecord{audit.actor, std::string(sql), std::move(work.commands)};

@@ -10,6 +10,7 @@
 // Thread-safety: an Engine is immutable after construction and may be shared by threads.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "io/clock.h"
 #include "kernel/value.h"
 #include "sql/session.h"
 
@@ -29,6 +31,24 @@ struct EngineOptions {
   std::uint64_t statement_size_max_bytes = 1 << 20;
   // WITH RECURSIVE: iterations of the recursive step before the query fails.
   std::uint64_t recursion_iterations_max = 10'000;
+  // Bytes one statement may hold in intermediate buffers at once: sorts, hash join builds,
+  // aggregate and DISTINCT tables, set operations, recursive CTE work tables, window partitions,
+  // cached subquery rows. 0 = unlimited. Exceeding it is resource_exhausted.
+  std::uint64_t intermediate_memory_max_bytes = 1ULL << 30;
+  // Running time of one statement, in milliseconds; 0 = unlimited. Exceeding it is
+  // resource_exhausted. Needs `clock`.
+  std::uint64_t query_time_max_ms = 0;
+  // The time source for query_time_max_ms (not owned; must outlive the engine).
+  io::Clock* clock = nullptr;
+};
+
+// Per-statement controls for Engine::execute.
+struct ExecutionControl {
+  // When another thread sets *cancelled to true, the statement stops with `aborted` soon after
+  // (within QueryGuard::check_interval_rows rows of work). Must outlive the call.
+  const std::atomic<bool>* cancelled = nullptr;
+  // Overrides EngineOptions::query_time_max_ms for this statement (0 = unlimited).
+  std::optional<std::uint64_t> query_time_max_ms;
 };
 
 struct QueryResult {
@@ -48,14 +68,16 @@ class Engine {
 
   // Executes one statement (a trailing ';' is allowed). Parameters bind to $1, $2, ...
   // Errors: invalid_argument for syntax ("syntax error at line 2, column 7: ..."), unknown names,
-  // type errors and constraint violations; other codes from the session.
+  // type errors and constraint violations; resource_exhausted for limits (rows, memory, time);
+  // aborted when cancelled through `control`; other codes from the session. A failed or
+  // cancelled statement writes nothing.
   Result<QueryResult> execute(Session& session, std::string_view sql, std::span<const kernel::Value> parameters,
-                              const AuditContext& audit) const;
+                              const AuditContext& audit, const ExecutionControl& control = {}) const;
 
   // Executes one statement on a connection (connection.h): BEGIN / START TRANSACTION, COMMIT / END,
   // ROLLBACK, and the statements of an open transaction; outside a transaction, as above.
   Result<QueryResult> execute(Connection& connection, std::string_view sql, std::span<const kernel::Value> parameters,
-                              const AuditContext& audit) const;
+                              const AuditContext& audit, const ExecutionControl& control = {}) const;
 
   // Splits a script into statements (respecting quotes and comments) without executing them.
   static Result<std::vector<std::string>> split_statements(std::string_view script);

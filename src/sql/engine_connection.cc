@@ -51,7 +51,7 @@ namespace {
 // A statement other than transaction control, inside an open (not failed) transaction.
 Result<QueryResult> execute_in_transaction(Transaction& transaction, Session& session, const Statement& statement,
                                            std::string_view sql, std::span<const kernel::Value> parameters,
-                                           const EngineOptions& options) {
+                                           const EngineOptions& options, QueryGuard* guard) {
   if (internal::is_ddl_statement(statement)) {
     return invalid_argument(
         "CREATE, DROP and ALTER are not supported inside a transaction; run them outside BEGIN ... COMMIT");
@@ -59,7 +59,8 @@ Result<QueryResult> execute_in_transaction(Transaction& transaction, Session& se
   KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> base, session.read_view());
   const TransactionReadView view = transaction.view(*base);
   const PlannerContext context{view,    parameters, options.result_rows_max,         {},
-                               nullptr, true,       options.recursion_iterations_max};
+                               nullptr, true,       options.recursion_iterations_max, nullptr,
+                               0,       guard};
   if (internal::is_read_statement(statement)) return internal::run_read_statement(statement, context);
   KMB_ASSIGN_OR_RETURN(internal::PlannedWrite write, internal::plan_write_statement(statement, context));
   KMB_TRY(transaction.add_write(*base, sql, std::move(write.commands)));
@@ -70,7 +71,8 @@ Result<QueryResult> execute_in_transaction(Transaction& transaction, Session& se
 }  // namespace
 
 Result<QueryResult> Engine::execute(Connection& connection, std::string_view sql,
-                                    std::span<const kernel::Value> parameters, const AuditContext& audit) const {
+                                    std::span<const kernel::Value> parameters, const AuditContext& audit,
+                                    const ExecutionControl& control) const {
   std::optional<Transaction>& transaction = connection.transaction_;
   if (sql.size() > options_.statement_size_max_bytes) {
     Status status = resource_exhausted("statement is " + std::to_string(sql.size()) + " bytes; the limit is " +
@@ -119,13 +121,20 @@ Result<QueryResult> Engine::execute(Connection& connection, std::string_view sql
     result.position = commit->position;
     return result;
   }
-  if (!transaction)
-    return internal::execute_autocommit(connection.session_, statement, sql, parameters, audit, options_);
-  if (transaction->failed()) {
+  if (transaction && transaction->failed()) {
     return aborted("current transaction is aborted, commands ignored until end of transaction block");
   }
+  if (Status usable = internal::check_execution_control(options_, control); !usable.ok()) {
+    if (transaction) transaction->fail(usable);
+    return usable;
+  }
+  // Declared before any plan: plans hold reservations against it until they are destroyed.
+  QueryGuard guard(internal::query_limits(options_, control));
+  if (!transaction) {
+    return internal::execute_autocommit(connection.session_, statement, sql, parameters, audit, options_, &guard);
+  }
   Result<QueryResult> result =
-      execute_in_transaction(*transaction, connection.session_, statement, sql, parameters, options_);
+      execute_in_transaction(*transaction, connection.session_, statement, sql, parameters, options_, &guard);
   if (!result.ok()) transaction->fail(result.status());
   return result;
 }

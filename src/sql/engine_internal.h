@@ -11,6 +11,7 @@
 
 #include "kernel/command.h"
 #include "sql/engine.h"
+#include "sql/execution/query_guard.h"
 #include "sql/parser/statement.h"
 #include "sql/planner/planner_context.h"
 
@@ -30,11 +31,16 @@ bool is_read_statement(const Statement& statement);  // SELECT or EXPLAIN
 // BEGIN/COMMIT/ROLLBACK run without a Connection (autocommit): the error saying so.
 Status transaction_outside_connection(const TransactionStatement& statement);
 
+// Whether `control` can be honoured with `options` (a time limit needs a clock).
+Status check_execution_control(const EngineOptions& options, const ExecutionControl& control);
+// The memory, time and cancellation limits of one statement.
+QueryLimits query_limits(const EngineOptions& options, const ExecutionControl& control);
+
 // One parsed statement on its own (autocommit): reads use Session::read_view(), writes are one
-// Session::write() each.
+// Session::write() each. `guard` (may be null: no limits) must outlive the call.
 Result<QueryResult> execute_autocommit(Session& session, const Statement& statement, std::string_view sql,
                                        std::span<const kernel::Value> parameters, const AuditContext& audit,
-                                       const EngineOptions& options);
+                                       const EngineOptions& options, QueryGuard* guard);
 
 // SELECT or EXPLAIN against context.view.
 Result<QueryResult> run_read_statement(const Statement& statement, const PlannerContext& context);

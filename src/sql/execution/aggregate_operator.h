@@ -11,25 +11,22 @@
 
 #include <vector>
 
+#include "sql/execution/aggregate_state.h"
 #include "sql/execution/operator.h"
+#include "sql/execution/query_guard.h"
 #include "sql/planner/bound_expression.h"
 
 namespace kmb::sql {
 
-struct AggregateSpec {
-  AggregateFunction function = AggregateFunction::count_star;
-  bool distinct = false;
-  BoundExpressionPtr argument;  // null for COUNT(*)
-  BoundExpressionPtr filter;    // FILTER (WHERE ...): rows for which it is not TRUE are skipped
-  kernel::Type type = kernel::Type::bigint;
-  std::string text;  // for EXPLAIN
-};
-
 class AggregateOperator final : public Operator {
  public:
   AggregateOperator(OperatorPtr child, std::vector<BoundExpressionPtr> groups, std::vector<AggregateSpec> aggregates,
-                    std::uint64_t rows_max)
-      : child_(std::move(child)), groups_(std::move(groups)), aggregates_(std::move(aggregates)), rows_max_(rows_max) {}
+                    std::uint64_t rows_max, QueryGuard* guard = nullptr)
+      : child_(std::move(child)),
+        groups_(std::move(groups)),
+        aggregates_(std::move(aggregates)),
+        rows_max_(rows_max),
+        guard_(guard) {}
   Status execute(const RowSink& sink) const override;
   std::string describe() const override;
   std::vector<const Operator*> children() const override { return {child_.get()}; }
@@ -39,6 +36,7 @@ class AggregateOperator final : public Operator {
   std::vector<BoundExpressionPtr> groups_;
   std::vector<AggregateSpec> aggregates_;
   std::uint64_t rows_max_;
+  QueryGuard* guard_;  // memory of the groups and DISTINCT sets
 };
 
 }  // namespace kmb::sql

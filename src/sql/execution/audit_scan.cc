@@ -8,6 +8,10 @@ Status AuditScanOperator::execute(const RowSink& sink) const {
   if (empty_) return Status::ok_status();
   Status failure;
   KMB_TRY(view_.scan_audit(from_, to_, [&](const projection::AuditEntry& entry) {
+    if (Status tick = guard_tick(guard_); !tick.ok()) {
+      failure = tick;
+      return false;
+    }
     kernel::Row row = {
         kernel::Value::integer(static_cast<std::int64_t>(entry.position)),
         kernel::Value::timestamp(static_cast<std::int64_t>(entry.timestamp_ns / 1000)),

@@ -11,6 +11,7 @@
 
 #include "projection/read_view.h"
 #include "sql/execution/operator.h"
+#include "sql/execution/query_guard.h"
 #include "sql/execution/table_scan.h"
 
 namespace kmb::sql {
@@ -32,8 +33,8 @@ class AuditScanOperator final : public Operator {
  public:
   // `empty`: the range holds no position (e.g. an empty log).
   AuditScanOperator(const projection::ReadView& view, kernel::Position from, kernel::Position to, bool empty,
-                    std::string reference_name)
-      : view_(view), from_(from), to_(to), empty_(empty), reference_name_(std::move(reference_name)) {}
+                    std::string reference_name, QueryGuard* guard = nullptr)
+      : view_(view), from_(from), to_(to), empty_(empty), reference_name_(std::move(reference_name)), guard_(guard) {}
   Status execute(const RowSink& sink) const override;
   std::string describe() const override;
 
@@ -43,6 +44,7 @@ class AuditScanOperator final : public Operator {
   kernel::Position to_;
   bool empty_;
   std::string reference_name_;
+  QueryGuard* guard_;  // ticked per row
 };
 
 }  // namespace kmb::sql

@@ -73,10 +73,13 @@ std::string LimitOperator::describe() const {
 
 Status DistinctOperator::execute(const RowSink& sink) const {
   std::set<kernel::Row, RowLess> seen(RowLess{width_});
+  MemoryReservation memory(guard_);
   return child_->execute([&](kernel::Row& row) -> Result<bool> {
     kernel::Row key(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(width_));
+    const std::uint64_t key_bytes = row_size_bytes(key);
     if (!seen.insert(std::move(key)).second) return true;
     if (seen.size() > rows_max_) return rows_limit_exceeded(rows_max_);
+    KMB_TRY(memory.add(key_bytes));
     return sink(row);
   });
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sql/execution/operator.h"
+#include "sql/execution/query_guard.h"
 #include "sql/planner/bound_expression.h"
 
 namespace kmb::sql {
@@ -65,8 +66,8 @@ class LimitOperator final : public Operator {
 // Passes the first row of each distinct value of its first `width` columns, in input order.
 class DistinctOperator final : public Operator {
  public:
-  DistinctOperator(OperatorPtr child, std::size_t width, std::uint64_t rows_max)
-      : child_(std::move(child)), width_(width), rows_max_(rows_max) {}
+  DistinctOperator(OperatorPtr child, std::size_t width, std::uint64_t rows_max, QueryGuard* guard = nullptr)
+      : child_(std::move(child)), width_(width), rows_max_(rows_max), guard_(guard) {}
   Status execute(const RowSink& sink) const override;
   std::string describe() const override { return "Distinct"; }
   std::vector<const Operator*> children() const override { return {child_.get()}; }
@@ -75,6 +76,7 @@ class DistinctOperator final : public Operator {
   OperatorPtr child_;
   std::size_t width_;
   std::uint64_t rows_max_;
+  QueryGuard* guard_;  // memory of the set of seen rows
 };
 
 // Orders rows by kernel::compare_values (NULL smallest) over the first `width` columns.

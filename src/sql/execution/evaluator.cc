@@ -56,6 +56,8 @@ Result<Value> evaluate_comparison(const BoundExpression& expression, const kerne
 }
 
 Result<Value> evaluate_in_list(const BoundExpression& expression, const kernel::Row& row) {
+  // An empty list (a SQLite extension) contains nothing, not even NULL.
+  if (expression.children.size() == 1) return Value::boolean(expression.negated);
   KMB_ASSIGN_OR_RETURN(Value operand, evaluate(*expression.children[0], row));
   if (operand.is_null()) return Value::null();
   bool saw_null = false;
@@ -114,6 +116,26 @@ Result<Value> evaluate_function(const BoundExpression& expression, const kernel:
   return evaluate_scalar_function(expression.function, arguments);
 }
 
+// op ANY: TRUE when some comparison is TRUE, else NULL when some is NULL, else FALSE (also for no
+// rows). op ALL: FALSE when some comparison is FALSE, else NULL when some is NULL, else TRUE.
+Result<Value> evaluate_quantified(const BoundExpression& expression, const kernel::Row& row) {
+  const bool all = expression.subquery_kind == SubqueryKind::all;
+  KMB_ASSIGN_OR_RETURN(Value operand, evaluate(*expression.children[0], row));
+  bool decided = false;
+  bool saw_null = false;
+  KMB_TRY(expression.subquery->run(row, [&](const kernel::Row& inner) -> Result<bool> {
+    if (operand.is_null() || inner[0].is_null()) {
+      saw_null = true;
+      return true;
+    }
+    decided = comparison_holds(expression.op, compare_sql(operand, inner[0])) != all;
+    return !decided;
+  }));
+  if (decided) return Value::boolean(!all);
+  if (saw_null) return Value::null();
+  return Value::boolean(all);
+}
+
 // Scalar: NULL for no rows, an error for more than one. EXISTS: whether there is a row. IN: three-
 // valued membership of the operand among the first column's values.
 Result<Value> evaluate_subquery(const BoundExpression& expression, const kernel::Row& row) {
@@ -157,6 +179,8 @@ Result<Value> evaluate_subquery(const BoundExpression& expression, const kernel:
       if (saw_null) return Value::null();
       return Value::boolean(expression.negated);
     }
+    case SubqueryKind::any:
+    case SubqueryKind::all: return evaluate_quantified(expression, row);
   }
   KMB_UNREACHABLE();
 }
@@ -225,6 +249,7 @@ Result<Value> evaluate(const BoundExpression& expression, const kernel::Row& row
       KMB_ASSERT(expression.slot < expression.frame->row->size());
       return (*expression.frame->row)[expression.slot];
     case BoundKind::subquery: return evaluate_subquery(expression, row);
+    case BoundKind::window: return internal_error("window function evaluated outside a window operator");
     case BoundKind::aggregate: break;
   }
   return internal_error("aggregate evaluated outside an aggregation");

@@ -40,8 +40,10 @@ Result<std::optional<kernel::Row>> evaluate_key(const std::vector<BoundExpressio
 
 Status JoinOperator::execute(const RowSink& sink) const {
   std::vector<kernel::Row> right_rows;
+  MemoryReservation memory(guard_);
   KMB_TRY(right_->execute([&](kernel::Row& row) -> Result<bool> {
     if (right_rows.size() >= rows_max_) return rows_limit_exceeded(rows_max_);
+    KMB_TRY(memory.add_row(row));
     right_rows.push_back(std::move(row));
     return true;
   }));
@@ -50,7 +52,10 @@ Status JoinOperator::execute(const RowSink& sink) const {
   if (hashed) {
     for (std::size_t i = 0; i < right_rows.size(); i++) {
       KMB_ASSIGN_OR_RETURN(std::optional<kernel::Row> key, evaluate_key(spec_.right_keys, right_rows[i]));
-      if (key) table[std::move(*key)].push_back(i);
+      if (!key) continue;
+      // A hash table entry: the key (when new) and the row's index.
+      KMB_TRY(memory.add(row_size_bytes(*key) + sizeof(std::size_t)));
+      table[std::move(*key)].push_back(i);
     }
   }
   const bool keep_left = spec_.type == JoinType::left || spec_.type == JoinType::full;
@@ -58,6 +63,7 @@ Status JoinOperator::execute(const RowSink& sink) const {
   std::vector<bool> right_matched(keep_right ? right_rows.size() : 0, false);
   bool stopped = false;
   const auto try_pair = [&](const kernel::Row& left, std::size_t index, bool& matched) -> Result<bool> {
+    KMB_TRY(guard_tick(guard_));
     kernel::Row combined = left;
     combined.insert(combined.end(), right_rows[index].begin(), right_rows[index].end());
     if (spec_.condition) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sql/execution/operator.h"
+#include "sql/execution/query_guard.h"
 #include "sql/parser/statement.h"
 #include "sql/planner/bound_expression.h"
 
@@ -31,8 +32,8 @@ struct JoinSpec {
 
 class JoinOperator final : public Operator {
  public:
-  JoinOperator(OperatorPtr left, OperatorPtr right, JoinSpec spec, std::uint64_t rows_max)
-      : left_(std::move(left)), right_(std::move(right)), spec_(std::move(spec)), rows_max_(rows_max) {}
+  JoinOperator(OperatorPtr left, OperatorPtr right, JoinSpec spec, std::uint64_t rows_max, QueryGuard* guard = nullptr)
+      : left_(std::move(left)), right_(std::move(right)), spec_(std::move(spec)), rows_max_(rows_max), guard_(guard) {}
   Status execute(const RowSink& sink) const override;
   std::string describe() const override;
   std::vector<const Operator*> children() const override { return {left_.get(), right_.get()}; }
@@ -42,6 +43,7 @@ class JoinOperator final : public Operator {
   OperatorPtr right_;
   JoinSpec spec_;
   std::uint64_t rows_max_;
+  QueryGuard* guard_;  // memory of the right side and its hash table; ticked per pair tried
 };
 
 }  // namespace kmb::sql

@@ -12,11 +12,21 @@ Status RecursiveCteOperator::execute(const RowSink& sink) const {
   std::uint64_t total = 0;
   bool stopped = false;
   std::vector<kernel::Row> produced;
+  // The seen rows stay until the end; the rows of one iteration are released two steps later,
+  // when the working table that held them is replaced.
+  MemoryReservation seen_memory(guard_);
+  MemoryReservation first_table_memory(guard_);
+  MemoryReservation second_table_memory(guard_);
+  MemoryReservation* producing_memory = &first_table_memory;
+  MemoryReservation* working_memory = &second_table_memory;
   // Keeps a new row (unless UNION has seen it), emits it and remembers it for the next step.
   const RowSink collect = [&](kernel::Row& row) -> Result<bool> {
+    KMB_TRY(guard_tick(guard_));
     row.resize(width_);
     if (!all_ && !seen.emplace(row, true).second) return true;
     if (++total > rows_max_) return rows_limit_exceeded(rows_max_);
+    if (!all_) KMB_TRY(seen_memory.add_row(row));
+    KMB_TRY(producing_memory->add_row(row));
     produced.push_back(row);
     KMB_ASSIGN_OR_RETURN(bool more, sink(row));
     stopped = !more;
@@ -28,6 +38,8 @@ Status RecursiveCteOperator::execute(const RowSink& sink) const {
   while (!stopped && !produced.empty()) {
     working_->rows = std::move(produced);
     produced.clear();
+    std::swap(producing_memory, working_memory);
+    producing_memory->clear();
     KMB_TRY(step_->execute(collect));
     if (!produced.empty() && ++iterations > iterations_max_) {
       return resource_exhausted("recursive query \"" + name_ + "\" exceeds the limit of " +

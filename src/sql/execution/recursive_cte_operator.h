@@ -12,6 +12,7 @@
 #include <string>
 
 #include "sql/execution/operator.h"
+#include "sql/execution/query_guard.h"
 
 namespace kmb::sql {
 
@@ -20,7 +21,8 @@ struct WorkingTable;
 class RecursiveCteOperator final : public Operator {
  public:
   RecursiveCteOperator(std::string name, OperatorPtr anchor, OperatorPtr step, std::shared_ptr<WorkingTable> working,
-                       bool all, std::size_t width, std::uint64_t iterations_max, std::uint64_t rows_max)
+                       bool all, std::size_t width, std::uint64_t iterations_max, std::uint64_t rows_max,
+                       QueryGuard* guard = nullptr)
       : name_(std::move(name)),
         anchor_(std::move(anchor)),
         step_(std::move(step)),
@@ -28,7 +30,8 @@ class RecursiveCteOperator final : public Operator {
         all_(all),
         width_(width),
         iterations_max_(iterations_max),
-        rows_max_(rows_max) {}
+        rows_max_(rows_max),
+        guard_(guard) {}
   Status execute(const RowSink& sink) const override;
   std::string describe() const override { return "RecursiveCTE " + name_; }
   std::vector<const Operator*> children() const override { return {anchor_.get(), step_.get()}; }
@@ -42,6 +45,7 @@ class RecursiveCteOperator final : public Operator {
   std::size_t width_;
   std::uint64_t iterations_max_;
   std::uint64_t rows_max_;
+  QueryGuard* guard_;  // memory of the seen rows and work tables; ticked per row
 };
 
 // Scans the working table (a recursive CTE's reference to itself inside its step).

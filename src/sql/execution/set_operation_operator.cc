@@ -13,12 +13,14 @@ Status SetOperationOperator::execute(const RowSink& sink) const {
 
 Status SetOperationOperator::execute_union(const RowSink& sink) const {
   std::map<kernel::Row, bool, RowLess> seen(RowLess{width_});
+  MemoryReservation memory(guard_);
   bool stopped = false;
   const RowSink pass = [&](kernel::Row& row) -> Result<bool> {
     row.resize(width_);
     if (!all_) {
       if (!seen.emplace(row, true).second) return true;
       if (seen.size() > rows_max_) return rows_limit_exceeded(rows_max_);
+      KMB_TRY(memory.add_row(row));
     }
     KMB_ASSIGN_OR_RETURN(bool more, sink(row));
     stopped = !more;
@@ -32,10 +34,13 @@ Status SetOperationOperator::execute_union(const RowSink& sink) const {
 Status SetOperationOperator::execute_intersect_except(const RowSink& sink) const {
   // How many copies of each row the right side has (for ALL), or just its presence.
   std::map<kernel::Row, std::uint64_t, RowLess> right_counts(RowLess{width_});
+  MemoryReservation memory(guard_);
   KMB_TRY(right_->execute([&](kernel::Row& row) -> Result<bool> {
     row.resize(width_);
-    right_counts[row]++;
+    auto [entry, inserted] = right_counts.try_emplace(row, 0);
+    entry->second++;
     if (right_counts.size() > rows_max_) return rows_limit_exceeded(rows_max_);
+    if (inserted) KMB_TRY(memory.add_row(row));
     return true;
   }));
   std::map<kernel::Row, bool, RowLess> emitted(RowLess{width_});
@@ -51,6 +56,7 @@ Status SetOperationOperator::execute_intersect_except(const RowSink& sink) const
       if (in_right != intersect) return true;
       if (!emitted.emplace(row, true).second) return true;
       if (emitted.size() > rows_max_) return rows_limit_exceeded(rows_max_);
+      KMB_TRY(memory.add_row(row));
     }
     return sink(row);
   });

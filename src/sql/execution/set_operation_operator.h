@@ -9,6 +9,7 @@
 #pragma once
 
 #include "sql/execution/operator.h"
+#include "sql/execution/query_guard.h"
 #include "sql/parser/statement.h"
 
 namespace kmb::sql {
@@ -16,8 +17,14 @@ namespace kmb::sql {
 class SetOperationOperator final : public Operator {
  public:
   SetOperationOperator(OperatorPtr left, OperatorPtr right, SetOperator op, bool all, std::size_t width,
-                       std::uint64_t rows_max)
-      : left_(std::move(left)), right_(std::move(right)), op_(op), all_(all), width_(width), rows_max_(rows_max) {}
+                       std::uint64_t rows_max, QueryGuard* guard = nullptr)
+      : left_(std::move(left)),
+        right_(std::move(right)),
+        op_(op),
+        all_(all),
+        width_(width),
+        rows_max_(rows_max),
+        guard_(guard) {}
   Status execute(const RowSink& sink) const override;
   std::string describe() const override;
   std::vector<const Operator*> children() const override { return {left_.get(), right_.get()}; }
@@ -32,6 +39,7 @@ class SetOperationOperator final : public Operator {
   bool all_;
   std::size_t width_;
   std::uint64_t rows_max_;
+  QueryGuard* guard_;  // memory of the buffered distinct rows
 };
 
 }  // namespace kmb::sql

@@ -6,8 +6,10 @@ namespace kmb::sql {
 
 Status SortOperator::execute(const RowSink& sink) const {
   std::vector<kernel::Row> rows;
+  MemoryReservation memory(guard_);
   KMB_TRY(child_->execute([&](kernel::Row& row) -> Result<bool> {
     if (rows.size() >= rows_max_) return rows_limit_exceeded(rows_max_);
+    KMB_TRY(memory.add_row(row));
     rows.push_back(std::move(row));
     return true;
   }));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sql/execution/operator.h"
+#include "sql/execution/query_guard.h"
 
 namespace kmb::sql {
 
@@ -20,8 +21,8 @@ struct SortKey {
 
 class SortOperator final : public Operator {
  public:
-  SortOperator(OperatorPtr child, std::vector<SortKey> keys, std::uint64_t rows_max)
-      : child_(std::move(child)), keys_(std::move(keys)), rows_max_(rows_max) {}
+  SortOperator(OperatorPtr child, std::vector<SortKey> keys, std::uint64_t rows_max, QueryGuard* guard = nullptr)
+      : child_(std::move(child)), keys_(std::move(keys)), rows_max_(rows_max), guard_(guard) {}
   Status execute(const RowSink& sink) const override;
   std::string describe() const override;
   std::vector<const Operator*> children() const override { return {child_.get()}; }
@@ -30,6 +31,7 @@ class SortOperator final : public Operator {
   OperatorPtr child_;
   std::vector<SortKey> keys_;
   std::uint64_t rows_max_;
+  QueryGuard* guard_;  // memory of the buffered rows
 };
 
 }  // namespace kmb::sql

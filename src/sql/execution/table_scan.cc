@@ -30,6 +30,10 @@ kernel::Row TableScanOperator::make_row(const projection::RowVersion& version) c
 Status TableScanOperator::scan_versions(const VersionSink& sink) const {
   Status failure;
   const projection::VersionVisitor visit = [&](const projection::RowVersion& version) {
+    if (Status tick = guard_tick(guard_); !tick.ok()) {
+      failure = tick;
+      return false;
+    }
     kernel::Row row = make_row(version);
     Result<bool> more = sink(version, row);
     if (!more.ok()) {

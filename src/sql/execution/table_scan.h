@@ -20,6 +20,7 @@
 
 #include "projection/read_view.h"
 #include "sql/execution/operator.h"
+#include "sql/execution/query_guard.h"
 #include "sql/planner/access_path.h"
 #include "sql/planner/time_travel.h"
 
@@ -44,12 +45,14 @@ using VersionSink = std::function<Result<bool>(const projection::RowVersion& ver
 class TableScanOperator final : public Operator {
  public:
   TableScanOperator(std::unique_ptr<projection::TableView> table, std::string reference_name,
-                    std::vector<std::uint32_t> columns, AccessPath path, ResolvedTimeTravel time)
+                    std::vector<std::uint32_t> columns, AccessPath path, ResolvedTimeTravel time,
+                    QueryGuard* guard = nullptr)
       : table_(std::move(table)),
         reference_name_(std::move(reference_name)),
         columns_(std::move(columns)),
         path_(std::move(path)),
-        time_(std::move(time)) {}
+        time_(std::move(time)),
+        guard_(guard) {}
 
   Status execute(const RowSink& sink) const override;
   std::string describe() const override;
@@ -65,6 +68,7 @@ class TableScanOperator final : public Operator {
   std::vector<std::uint32_t> columns_;
   AccessPath path_;
   ResolvedTimeTravel time_;
+  QueryGuard* guard_;  // ticked per row: time limit and cancellation
 };
 
 }  // namespace kmb::sql

@@ -56,6 +56,8 @@ enum class ExpressionKind : std::uint8_t {
   subquery,       // (SELECT ...) used as a value: subquery
   exists,         // EXISTS (SELECT ...): subquery; negated for NOT EXISTS
   in_subquery,    // children = [operand]; subquery; negated for NOT IN
+  quantified,     // operand op {ANY|SOME|ALL} (query): children = [operand]; subquery; binary_operator;
+                  // boolean_value: true for ALL
 };
 
 enum class UnaryOperator : std::uint8_t { negate, plus, logical_not };
@@ -81,7 +83,8 @@ enum class BinaryOperator : std::uint8_t {
 
 std::string_view binary_operator_text(BinaryOperator op);  // "AND", "=", "||", ...
 
-struct SelectNode;  // statement.h
+struct SelectNode;        // statement.h
+struct WindowDefinition;  // statement.h
 struct ParsedExpression;
 using ParsedExpressionPtr = std::unique_ptr<ParsedExpression>;
 
@@ -107,6 +110,8 @@ struct ParsedExpression {
   // subquery, exists, in_subquery. Shared (not unique) because SelectNode is incomplete here.
   std::shared_ptr<const SelectNode> subquery;
   ParsedExpressionPtr filter;  // function: an aggregate's FILTER (WHERE condition)
+  // function: OVER (...) makes the call a window function. Shared for the same reason as subquery.
+  std::shared_ptr<const WindowDefinition> over;
   std::vector<ParsedExpressionPtr> children;
 };
 

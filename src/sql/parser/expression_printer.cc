@@ -97,12 +97,16 @@ std::string to_sql(const ParsedExpression& expression) {
     case ExpressionKind::cast: return "CAST(" + child(0) + " AS " + type_to_sql(expression.cast_type) + ")";
     case ExpressionKind::function: {
       std::string arguments = expression.star_argument ? "*" : join_children(expression, 0, expression.children.size());
-      return expression.function_name + "(" + (expression.distinct ? "DISTINCT " : "") + arguments + ")";
+      return expression.function_name + "(" + (expression.distinct ? "DISTINCT " : "") + arguments + ")" +
+             (expression.over ? " OVER (...)" : "");
     }
     // Queries are not printed back; the printer serves expressions in messages and tests.
     case ExpressionKind::subquery: return "(SELECT ...)";
     case ExpressionKind::exists: return "EXISTS (SELECT ...)";
     case ExpressionKind::in_subquery: return "(" + child(0) + " " + not_text + "IN (SELECT ...))";
+    case ExpressionKind::quantified:
+      return "(" + child(0) + " " + std::string(binary_operator_text(expression.binary_operator)) +
+             (expression.boolean_value ? " ALL" : " ANY") + " (SELECT ...))";
   }
   return "?";
 }

@@ -25,7 +25,8 @@ Result<InsertStatement> Parser::parse_insert() {
   if (is_symbol("(")) {
     KMB_ASSIGN_OR_RETURN(statement.columns, parse_identifier_list("a column name"));
   }
-  if (at_query_start()) {
+  // INSERT's own VALUES list (which allows DEFAULT) rather than a VALUES query.
+  if (at_query_start() && !is_keyword("VALUES")) {
     KMB_ASSIGN_OR_RETURN(SelectStatement select, parse_select());
     statement.select = std::make_unique<SelectStatement>(std::move(select));
     KMB_TRY(parse_on_conflict(statement));

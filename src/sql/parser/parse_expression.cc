@@ -115,6 +115,12 @@ Result<ParsedExpressionPtr> Parser::parse_comparison() {
   KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr left, parse_concat());
   while (true) {
     if (std::optional<BinaryOperator> op = comparison_operator(peek())) {
+      const bool quantified = (is_keyword("ANY", 1) || is_keyword("SOME", 1) || is_keyword("ALL", 1)) &&
+                              is_symbol("(", 2);
+      if (quantified) {
+        KMB_ASSIGN_OR_RETURN(left, parse_quantified(*op, std::move(left)));
+        continue;
+      }
       const SourcePosition position = advance().position;
       KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr right, parse_concat());
       KMB_ASSIGN_OR_RETURN(left, make_binary(*op, std::move(left), std::move(right), position));
@@ -178,7 +184,7 @@ Result<ParsedExpressionPtr> Parser::parse_in_list(ParsedExpressionPtr left, bool
   auto node = make_node(ExpressionKind::in_list, left->position);
   node->negated = negated;
   node->children.push_back(std::move(left));
-  if (is_symbol("(") && (is_keyword("SELECT", 1) || is_keyword("WITH", 1))) {
+  if (is_symbol("(") && (is_keyword("SELECT", 1) || is_keyword("WITH", 1) || is_keyword("VALUES", 1))) {
     ParsedExpressionPtr operand = std::move(node->children[0]);
     KMB_ASSIGN_OR_RETURN(node, parse_subquery_expression(ExpressionKind::in_subquery, operand->position));
     node->negated = negated;
@@ -186,11 +192,27 @@ Result<ParsedExpressionPtr> Parser::parse_in_list(ParsedExpressionPtr left, bool
     return finish(std::move(node));
   }
   KMB_TRY(expect_symbol("("));
+  if (accept_symbol(")")) return finish(std::move(node));  // x IN (): false (as in SQLite)
   do {
     KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr item, parse_expression());
     node->children.push_back(std::move(item));
   } while (accept_symbol(","));
   KMB_TRY(expect_symbol(")"));
+  return finish(std::move(node));
+}
+
+// left op {ANY | SOME | ALL} (query), at the operator.
+Result<ParsedExpressionPtr> Parser::parse_quantified(BinaryOperator op, ParsedExpressionPtr left) {
+  const SourcePosition position = advance().position;
+  const bool all = is_keyword("ALL");
+  advance();
+  if (!is_keyword("SELECT", 1) && !is_keyword("WITH", 1) && !is_keyword("VALUES", 1)) {
+    return error_here(std::string(all ? "ALL" : "ANY") + " needs a subquery (arrays are not supported)");
+  }
+  KMB_ASSIGN_OR_RETURN(ParsedExpressionPtr node, parse_subquery_expression(ExpressionKind::quantified, position));
+  node->binary_operator = op;
+  node->boolean_value = all;
+  node->children.push_back(std::move(left));
   return finish(std::move(node));
 }
 
@@ -303,7 +325,7 @@ Result<ParsedExpressionPtr> Parser::parse_primary() {
     case TokenKind::quoted_identifier: return parse_word();
     case TokenKind::symbol:
       if (is_symbol("(")) {
-        if (is_keyword("SELECT", 1) || is_keyword("WITH", 1)) {
+        if (is_keyword("SELECT", 1) || is_keyword("WITH", 1) || is_keyword("VALUES", 1)) {
           return parse_subquery_expression(ExpressionKind::subquery, token.position);
         }
         advance();
@@ -398,18 +420,12 @@ Result<ParsedExpressionPtr> Parser::parse_function_call(ParsedExpressionPtr call
   for (char& c : call->function_name) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  if (accept_symbol(")")) return finish(std::move(call));
+  if (accept_symbol(")")) return parse_call_suffix(std::move(call));
   if (is_symbol("*")) {
     advance();
     call->star_argument = true;
     KMB_TRY(expect_symbol(")"));
-    if (accept_keyword("FILTER")) {
-      KMB_TRY(expect_symbol("("));
-      KMB_TRY(expect_keyword("WHERE"));
-      KMB_ASSIGN_OR_RETURN(call->filter, parse_expression());
-      KMB_TRY(expect_symbol(")"));
-    }
-    return finish(std::move(call));
+    return parse_call_suffix(std::move(call));
   }
   if (accept_keyword("DISTINCT")) {
     call->distinct = true;
@@ -430,15 +446,22 @@ Result<ParsedExpressionPtr> Parser::parse_function_call(ParsedExpressionPtr call
       call->children.push_back(std::move(length));
     }
   }
-  if (is_keyword("OVER")) return error_here("window functions are not supported yet");
   KMB_TRY(expect_symbol(")"));
+  return parse_call_suffix(std::move(call));
+}
+
+// After a call's ')': [FILTER (WHERE condition)] [OVER window].
+Result<ParsedExpressionPtr> Parser::parse_call_suffix(ParsedExpressionPtr call) {
   if (accept_keyword("FILTER")) {
     KMB_TRY(expect_symbol("("));
     KMB_TRY(expect_keyword("WHERE"));
     KMB_ASSIGN_OR_RETURN(call->filter, parse_expression());
     KMB_TRY(expect_symbol(")"));
   }
-  if (is_keyword("OVER")) return error_here("window functions are not supported yet");
+  if (accept_keyword("OVER")) {
+    KMB_ASSIGN_OR_RETURN(WindowDefinition window, parse_over());
+    call->over = std::make_shared<const WindowDefinition>(std::move(window));
+  }
   return finish(std::move(call));
 }
 

@@ -12,7 +12,7 @@ Result<SelectStatement> Parser::parse_select() {
 bool Parser::at_query_start() const {
   std::size_t ahead = 0;
   while (is_symbol("(", ahead)) ahead++;
-  return is_keyword("SELECT", ahead) || is_keyword("WITH", ahead);
+  return is_keyword("SELECT", ahead) || is_keyword("WITH", ahead) || is_keyword("VALUES", ahead);
 }
 
 // query: [WITH [RECURSIVE] cte, ...] term {(UNION | EXCEPT) [ALL | DISTINCT] term}
@@ -69,8 +69,9 @@ Result<std::unique_ptr<SelectNode>> Parser::parse_query_term() {
   return node;
 }
 
-// primary: SELECT ... | (query)
+// primary: SELECT ... | VALUES ... | (query)
 Result<std::unique_ptr<SelectNode>> Parser::parse_query_primary() {
+  if (is_keyword("VALUES")) return parse_values_query();
   if (accept_symbol("(")) {
     KMB_ASSIGN_OR_RETURN(std::unique_ptr<SelectNode> node, parse_query());
     KMB_TRY(expect_symbol(")"));
@@ -130,6 +131,7 @@ Result<std::unique_ptr<SelectNode>> Parser::parse_select_node() {
   if (accept_keyword("HAVING")) {
     KMB_ASSIGN_OR_RETURN(node->having, parse_expression());
   }
+  if (accept_keyword("WINDOW")) KMB_TRY(parse_window_clause(*node));
   return node;
 }
 
@@ -279,6 +281,10 @@ Status Parser::parse_time_travel(TimeTravel& time_travel) {
 Status Parser::parse_order_by(SelectNode& node) {
   if (!accept_keyword("ORDER")) return Status::ok_status();
   KMB_TRY(expect_keyword("BY"));
+  return parse_order_list(node.order_by);
+}
+
+Status Parser::parse_order_list(std::vector<OrderItem>& items) {
   do {
     OrderItem item;
     KMB_ASSIGN_OR_RETURN(item.expression, parse_expression());
@@ -296,7 +302,7 @@ Status Parser::parse_order_by(SelectNode& node) {
         return error_expected("FIRST or LAST after NULLS");
       }
     }
-    node.order_by.push_back(std::move(item));
+    items.push_back(std::move(item));
   } while (accept_symbol(","));
   return Status::ok_status();
 }

@@ -70,9 +70,11 @@ class Parser {
   Result<ParsedExpressionPtr> parse_number();
   Result<ParsedExpressionPtr> parse_word();
   Result<ParsedExpressionPtr> parse_function_call(ParsedExpressionPtr call);
+  Result<ParsedExpressionPtr> parse_call_suffix(ParsedExpressionPtr call);
   Result<ParsedExpressionPtr> parse_case();
   Result<ParsedExpressionPtr> parse_cast();
   Result<ParsedExpressionPtr> parse_in_list(ParsedExpressionPtr left, bool negated);
+  Result<ParsedExpressionPtr> parse_quantified(BinaryOperator op, ParsedExpressionPtr left);
   Result<ParsedExpressionPtr> parse_like(ParsedExpressionPtr left, bool negated, bool case_insensitive);
   Result<ParsedExpressionPtr> make_binary(BinaryOperator op, ParsedExpressionPtr left, ParsedExpressionPtr right,
                                           SourcePosition position);
@@ -86,6 +88,7 @@ class Parser {
   Result<std::unique_ptr<SelectNode>> parse_query_unbounded();
   Result<std::unique_ptr<SelectNode>> parse_query_term();
   Result<std::unique_ptr<SelectNode>> parse_query_primary();
+  Result<std::unique_ptr<SelectNode>> parse_values_query();  // parse_values.cc
   Status parse_with(SelectNode& node);
   Result<ParsedExpressionPtr> parse_subquery_expression(ExpressionKind kind, SourcePosition position);
   Status parse_select_list(SelectNode& node);
@@ -96,6 +99,14 @@ class Parser {
   Result<std::unique_ptr<TableRef>> parse_base_table();
   Status parse_time_travel(TimeTravel& time_travel);
   Status parse_order_by(SelectNode& node);
+  Status parse_order_list(std::vector<OrderItem>& items);  // item, ... after ORDER BY
+
+  // Windows (parse_window.cc): OVER name | OVER (definition), WINDOW name AS (definition), ...
+  Result<WindowDefinition> parse_over();
+  Result<WindowDefinition> parse_window_definition();
+  Status parse_window_clause(SelectNode& node);
+  Result<FrameDefinition> parse_frame();
+  Result<FrameBoundDefinition> parse_frame_bound();
   Status parse_limit_offset(SelectNode& node);
 
   // DML (parse_statement.cc) and DDL (parse_ddl.cc).

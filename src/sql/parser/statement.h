@@ -72,6 +72,46 @@ struct OrderItem {
   std::optional<bool> nulls_first;  // default: NULLs first ascending, last descending
 };
 
+// A window frame: OVER (... {ROWS | RANGE} {start | BETWEEN start AND end}).
+enum class FrameUnit : std::uint8_t { rows, range };
+enum class FrameBoundKind : std::uint8_t {
+  unbounded_preceding,
+  preceding,  // n PRECEDING
+  current_row,
+  following,  // n FOLLOWING
+  unbounded_following,
+};
+
+struct FrameBoundDefinition {
+  FrameBoundKind kind = FrameBoundKind::current_row;
+  ParsedExpressionPtr offset;  // n, for preceding and following
+};
+
+struct FrameDefinition {
+  SourcePosition position;
+  FrameUnit unit = FrameUnit::range;
+  FrameBoundDefinition start;
+  FrameBoundDefinition end;  // CURRENT ROW when only a start is written
+};
+
+// OVER (...), OVER name, or the body of WINDOW name AS (...): an optional window it refines, then
+// PARTITION BY, ORDER BY and a frame, each optional.
+struct WindowDefinition {
+  SourcePosition position;
+  std::optional<Identifier> base;  // OVER w, OVER (w ...), WINDOW x AS (w ...)
+  bool bare_reference = false;     // OVER w without parentheses: w exactly as defined
+  std::vector<ParsedExpressionPtr> partition_by;
+  std::vector<OrderItem> order_by;
+  std::optional<FrameDefinition> frame;
+};
+
+// WINDOW name AS (definition)
+struct NamedWindow {
+  Identifier name;
+  SourcePosition position;
+  WindowDefinition definition;
+};
+
 enum class SetOperator : std::uint8_t { none, union_rows, intersect_rows, except_rows };
 
 struct SelectNode;
@@ -95,12 +135,17 @@ struct SelectNode {
   std::unique_ptr<SelectNode> left;
   std::unique_ptr<SelectNode> right;
 
+  // VALUES (e, ...), ...: when not empty, the node is these rows (its other fields are unused).
+  // The parser wraps it as SELECT * FROM (VALUES ...) AS "*VALUES*", so it is always a FROM item.
+  std::vector<std::vector<ParsedExpressionPtr>> values;
+
   bool distinct = false;
   std::vector<SelectItem> items;
   std::vector<std::unique_ptr<TableRef>> from;  // empty: SELECT without FROM
   ParsedExpressionPtr where;
   std::vector<ParsedExpressionPtr> group_by;
   ParsedExpressionPtr having;
+  std::vector<NamedWindow> windows;  // WINDOW name AS (...), ...
   std::vector<OrderItem> order_by;
   ParsedExpressionPtr limit;
   ParsedExpressionPtr offset;

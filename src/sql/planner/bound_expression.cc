@@ -1,6 +1,7 @@
 #include "sql/planner/bound_expression.h"
 
 #include "sql/parser/expression_printer.h"
+#include "sql/planner/window_call.h"
 
 namespace kmb::sql {
 
@@ -42,6 +43,7 @@ BoundExpressionPtr copy_bound(const BoundExpression& expression) {
   copy->frame = expression.frame;
   copy->subquery = expression.subquery;
   copy->subquery_kind = expression.subquery_kind;
+  copy->window = expression.window;
   for (const BoundExpressionPtr& child : expression.children) copy->children.push_back(copy_bound(*child));
   return copy;
 }
@@ -75,7 +77,10 @@ bool bound_equal(const BoundExpression& a, const BoundExpression& b) {
       if (a.frame != b.frame || a.slot != b.slot) return false;
       break;
     case BoundKind::subquery:
-      if (a.subquery != b.subquery || a.subquery_kind != b.subquery_kind) return false;
+      if (a.subquery != b.subquery || a.subquery_kind != b.subquery_kind || a.op != b.op) return false;
+      break;
+    case BoundKind::window:
+      if (a.has_filter != b.has_filter || !window_call_equal(*a.window, *b.window)) return false;
       break;
     default: break;
   }
@@ -91,7 +96,8 @@ bool bound_equal(const BoundExpression& a, const BoundExpression& b) {
 
 bool is_constant_expression(const BoundExpression& expression) {
   if (expression.kind == BoundKind::column || expression.kind == BoundKind::aggregate ||
-      expression.kind == BoundKind::outer_column || expression.kind == BoundKind::subquery) {
+      expression.kind == BoundKind::outer_column || expression.kind == BoundKind::subquery ||
+      expression.kind == BoundKind::window) {
     return false;
   }
   for (const BoundExpressionPtr& child : expression.children) {
@@ -231,12 +237,17 @@ std::string bound_to_sql(const BoundExpression& expression) {
              bound_to_sql(*expression.children[0]) + ")" + filter;
     }
     case BoundKind::outer_column: return expression.name;
+    case BoundKind::window: return window_to_sql(expression);
     case BoundKind::subquery:
       switch (expression.subquery_kind) {
         case SubqueryKind::scalar: return "(SELECT ...)";
         case SubqueryKind::exists: return "EXISTS (SELECT ...)";
         case SubqueryKind::in:
           return "(" + bound_to_sql(*expression.children[0]) + " " + not_text + "IN (SELECT ...))";
+        case SubqueryKind::any:
+        case SubqueryKind::all:
+          return "(" + bound_to_sql(*expression.children[0]) + " " + std::string(binary_operator_text(expression.op)) +
+                 (expression.subquery_kind == SubqueryKind::all ? " ALL" : " ANY") + " (SELECT ...))";
       }
       break;
   }

@@ -46,7 +46,8 @@ class Subquery {
   virtual bool correlated() const = 0;
 };
 
-enum class SubqueryKind : std::uint8_t { scalar, exists, in };
+// any/all: `operand op ANY|ALL (query)`, with the comparison in BoundExpression::op.
+enum class SubqueryKind : std::uint8_t { scalar, exists, in, any, all };
 
 enum class BoundKind : std::uint8_t {
   constant,     // value; parameter_index when it came from $n
@@ -68,9 +69,11 @@ enum class BoundKind : std::uint8_t {
   function,     // function; children = arguments
   aggregate,    // aggregate; distinct; children = [argument] (none for COUNT(*)), then [filter] when has_filter
   outer_column, // slot in the enclosing query's row, read through `frame`
-  subquery,     // subquery, subquery_kind; children = [operand] for IN; negated (NOT IN)
+  subquery,     // subquery, subquery_kind; children = [operand] for IN/ANY/ALL; negated (NOT IN); op (ANY/ALL)
+  window,       // window function call: window; children as window_call.h lays them out
 };
 
+struct WindowCall;  // window_call.h
 struct BoundExpression;
 using BoundExpressionPtr = std::unique_ptr<BoundExpression>;
 
@@ -94,6 +97,7 @@ struct BoundExpression {
   std::shared_ptr<CorrelationFrame> frame;    // outer_column
   std::shared_ptr<const Subquery> subquery;   // subquery
   SubqueryKind subquery_kind = SubqueryKind::scalar;
+  std::shared_ptr<const WindowCall> window;   // window
   std::vector<BoundExpressionPtr> children;
 };
 

@@ -70,7 +70,8 @@ Result<std::optional<SelectPlan>> plan_recursive(const CteEntry& entry, const Pl
   KMB_ASSIGN_OR_RETURN(OperatorPtr step_root, convert_columns(std::move(step), plan.types));
   plan.root = std::make_unique<RecursiveCteOperator>(cte.name.name, std::move(anchor_root), std::move(step_root),
                                                      self->working, query.set_all, plan.width,
-                                                     context.recursion_iterations_max, context.rows_max);
+                                                     context.recursion_iterations_max, context.rows_max,
+                                                     context.guard);
   return std::optional<SelectPlan>(std::move(plan));
 }
 

@@ -123,10 +123,12 @@ Result<BoundExpressionPtr> make_comparison(BinaryOperator op, BoundExpressionPtr
 }
 
 Result<BoundExpressionPtr> ExpressionBinder::bind(const ParsedExpression& expression, std::string_view clause,
-                                                  bool allow_aggregates) {
+                                                  bool allow_aggregates, bool allow_windows) {
   clause_ = clause;
   allow_aggregates_ = allow_aggregates;
   inside_aggregate_ = false;
+  allow_windows_ = allow_windows;
+  inside_window_ = false;
   return bind_node(expression);
 }
 
@@ -160,7 +162,8 @@ Result<BoundExpressionPtr> ExpressionBinder::bind_node(const ParsedExpression& e
     case ExpressionKind::function: return bind_function(expression);
     case ExpressionKind::subquery:
     case ExpressionKind::exists:
-    case ExpressionKind::in_subquery: return bind_subquery(expression);
+    case ExpressionKind::in_subquery:
+    case ExpressionKind::quantified: return bind_subquery(expression);
   }
   KMB_UNREACHABLE();
 }
@@ -205,10 +208,14 @@ Result<BoundExpressionPtr> ExpressionBinder::bind_subquery(const ParsedExpressio
   const std::string clause = clause_;
   const bool allow_aggregates = allow_aggregates_;
   const bool inside_aggregate = inside_aggregate_;
+  const bool allow_windows = allow_windows_;
+  const bool inside_window = inside_window_;
   Result<std::shared_ptr<const Subquery>> planned = context_.plan_subquery(*expression.subquery, std::move(outer));
   clause_ = clause;
   allow_aggregates_ = allow_aggregates;
   inside_aggregate_ = inside_aggregate;
+  allow_windows_ = allow_windows;
+  inside_window_ = inside_window;
   if (!planned.ok()) return planned.status();
   std::shared_ptr<const Subquery> subquery = std::move(planned).value();
   auto node = make_node(BoundKind::subquery, Type::boolean);
@@ -226,9 +233,16 @@ Result<BoundExpressionPtr> ExpressionBinder::bind_subquery(const ParsedExpressio
     return node;
   }
   node->subquery_kind = SubqueryKind::in;
+  std::string operator_text = "IN";
+  if (expression.kind == ExpressionKind::quantified) {
+    node->subquery_kind = expression.boolean_value ? SubqueryKind::all : SubqueryKind::any;
+    node->op = expression.binary_operator;
+    operator_text = std::string(binary_operator_text(node->op)) + (expression.boolean_value ? " ALL" : " ANY");
+  }
   KMB_ASSIGN_OR_RETURN(BoundExpressionPtr operand, bind_node(*expression.children[0]));
   if (!comparable(operand->type, column_type)) {
-    return invalid_argument("operator does not exist: " + type_text(operand->type) + " IN " + type_text(column_type));
+    return invalid_argument("operator does not exist: " + type_text(operand->type) + " " + operator_text + " " +
+                            type_text(column_type));
   }
   node->children.push_back(std::move(operand));
   return node;

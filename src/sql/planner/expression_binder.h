@@ -24,6 +24,11 @@
 namespace kmb::sql {
 
 struct SelectNode;
+struct NamedWindow;     // statement.h
+struct WindowDefinition;
+struct FrameDefinition;
+struct OrderItem;
+struct WindowCall;      // window_call.h
 
 // An enclosing query's scope, seen from a subquery; `frame` carries that query's current row.
 struct OuterScope {
@@ -42,6 +47,7 @@ struct BinderContext {
   std::function<Result<std::int64_t>()> now_micros;
   std::vector<OuterScope> outer;   // enclosing queries, innermost first (inside a subquery)
   SubqueryPlanner plan_subquery;   // empty: subqueries are not allowed
+  const std::vector<NamedWindow>* windows = nullptr;  // the SELECT's WINDOW clause, for OVER name
 };
 
 class ExpressionBinder {
@@ -49,9 +55,10 @@ class ExpressionBinder {
   explicit ExpressionBinder(BinderContext context) : context_(std::move(context)) {}
 
   // `clause` names the clause for error messages ("WHERE"). Aggregate calls are bound as
-  // BoundKind::aggregate nodes when allowed, else they are an error.
+  // BoundKind::aggregate nodes when allowed, else they are an error; so are window function calls
+  // (BoundKind::window, window_binder.cc).
   Result<BoundExpressionPtr> bind(const ParsedExpression& expression, std::string_view clause,
-                                  bool allow_aggregates = false);
+                                  bool allow_aggregates = false, bool allow_windows = false);
   // Binds a condition (WHERE, HAVING, ON): it must be BOOLEAN.
   Result<BoundExpressionPtr> bind_condition(const ParsedExpression& expression, std::string_view clause,
                                             bool allow_aggregates = false);
@@ -79,12 +86,26 @@ class ExpressionBinder {
   Result<BoundExpressionPtr> bind_aggregate(const ParsedExpression& expression);
   Result<BoundExpressionPtr> bind_scalar(const ParsedExpression& expression, std::vector<BoundExpressionPtr> arguments);
   Result<std::vector<BoundExpressionPtr>> bind_arguments(const ParsedExpression& expression);
+  // Window functions (window_binder.cc).
+  Result<BoundExpressionPtr> bind_window_function(const ParsedExpression& expression);
+  Status bind_window_arguments(const ParsedExpression& expression, WindowCall& call, BoundExpression& node);
+  Status bind_window_keys(const WindowDefinition& over, WindowCall& call, BoundExpression& node);
+  Status bind_frame(const FrameDefinition& frame, WindowCall& call, const BoundExpression& node);
+  Result<BoundExpressionPtr> bind_window_child(const ParsedExpression& expression);
 
   BinderContext context_;
   std::string clause_;
   bool allow_aggregates_ = false;
   bool inside_aggregate_ = false;
+  bool allow_windows_ = false;
+  bool inside_window_ = false;
 };
+
+// Aggregate functions by name (count, sum, min, max, avg) and their result types.
+std::optional<AggregateFunction> find_aggregate_function(std::string_view name);
+std::optional<kernel::Type> aggregate_result_type(AggregateFunction aggregate, kernel::Type argument);
+// True for names that are only window functions (row_number, rank, lag, ...).
+bool is_window_only_function(std::string_view name);
 
 // Builds `left op right` for a comparison, coercing string constants and checking types.
 Result<BoundExpressionPtr> make_comparison(BinaryOperator op, BoundExpressionPtr left, BoundExpressionPtr right);

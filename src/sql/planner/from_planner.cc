@@ -152,7 +152,7 @@ class FromBuilder {
       split_equi_keys(std::move(bound), left_width, spec);
     }
     plan.root = std::make_unique<JoinOperator>(std::move(left.root), std::move(right.root), std::move(spec),
-                                               context_.rows_max);
+                                               context_.rows_max, context_.guard);
     return plan;
   }
 

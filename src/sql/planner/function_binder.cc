@@ -34,15 +34,6 @@ const std::map<std::string, ScalarSignature, std::less<>>& scalar_signatures() {
   return signatures;
 }
 
-std::optional<AggregateFunction> find_aggregate(std::string_view name) {
-  if (name == "count") return AggregateFunction::count;
-  if (name == "sum") return AggregateFunction::sum;
-  if (name == "min") return AggregateFunction::min;
-  if (name == "max") return AggregateFunction::max;
-  if (name == "avg") return AggregateFunction::avg;
-  return std::nullopt;
-}
-
 bool is_text_or_null(Type type) { return type == Type::text || type == Type::json || type == Type::null; }
 bool is_numeric_or_null(Type type) { return type == Type::null || kernel::is_numeric_type(type); }
 bool is_integer_or_null(Type type) { return type == Type::null || kernel::is_integer_type(type); }
@@ -89,6 +80,17 @@ std::optional<Type> scalar_result_type(ScalarFunction function, const std::vecto
   return Type::text;  // lower, upper, trim, ltrim, rtrim, replace
 }
 
+}  // namespace
+
+std::optional<AggregateFunction> find_aggregate_function(std::string_view name) {
+  if (name == "count") return AggregateFunction::count;
+  if (name == "sum") return AggregateFunction::sum;
+  if (name == "min") return AggregateFunction::min;
+  if (name == "max") return AggregateFunction::max;
+  if (name == "avg") return AggregateFunction::avg;
+  return std::nullopt;
+}
+
 std::optional<Type> aggregate_result_type(AggregateFunction aggregate, Type argument) {
   switch (aggregate) {
     case AggregateFunction::count_star:
@@ -106,8 +108,6 @@ std::optional<Type> aggregate_result_type(AggregateFunction aggregate, Type argu
   return std::nullopt;
 }
 
-}  // namespace
-
 Result<std::vector<BoundExpressionPtr>> ExpressionBinder::bind_arguments(const ParsedExpression& expression) {
   std::vector<BoundExpressionPtr> arguments;
   for (const ParsedExpressionPtr& child : expression.children) {
@@ -119,7 +119,9 @@ Result<std::vector<BoundExpressionPtr>> ExpressionBinder::bind_arguments(const P
 
 Result<BoundExpressionPtr> ExpressionBinder::bind_function(const ParsedExpression& expression) {
   const std::string& name = expression.function_name;
-  if (find_aggregate(name)) return bind_aggregate(expression);
+  if (expression.over) return bind_window_function(expression);
+  if (is_window_only_function(name)) return invalid_argument("window function " + name + " requires an OVER clause");
+  if (find_aggregate_function(name)) return bind_aggregate(expression);
   if (expression.filter) return invalid_argument("FILTER is only allowed in aggregate functions");
   if (expression.star_argument || expression.distinct) {
     return invalid_argument(std::string(expression.star_argument ? "*" : "DISTINCT") + " is only allowed in aggregate functions");
@@ -177,7 +179,7 @@ Result<BoundExpressionPtr> ExpressionBinder::bind_aggregate(const ParsedExpressi
   auto node = std::make_unique<BoundExpression>();
   node->kind = BoundKind::aggregate;
   node->distinct = expression.distinct;
-  node->aggregate = *find_aggregate(name);
+  node->aggregate = *find_aggregate_function(name);
   if (expression.star_argument) {
     if (node->aggregate != AggregateFunction::count) return invalid_argument(name + "(*) is not allowed");
     node->aggregate = AggregateFunction::count_star;

@@ -18,6 +18,7 @@ namespace kmb::sql {
 
 struct CommonTableExpression;
 struct CteEntry;
+class QueryGuard;  // execution/query_guard.h
 
 struct PlannerContext {
   const projection::ReadView& view;
@@ -30,6 +31,7 @@ struct PlannerContext {
   // CREATE VIEW: receives the names of the tables and views the query reads (null otherwise).
   std::vector<std::string>* dependencies = nullptr;
   std::uint32_t view_depth = 0;  // views being expanded around this query (view_planner.h)
+  QueryGuard* guard = nullptr;  // the statement's memory, time and cancellation limits; null: none
 
   // A binder context over `scope` (may be null) with the parameters, NOW() and subqueries.
   BinderContext binder_context(const Scope* scope) const;

@@ -7,6 +7,9 @@
 #include "sql/planner/cte_planner.h"
 #include "sql/planner/from_planner.h"
 #include "sql/planner/set_operation_planner.h"
+#include "sql/planner/values_planner.h"
+#include "sql/planner/window_call.h"
+#include "sql/planner/window_planner.h"
 
 namespace kmb::sql {
 
@@ -144,10 +147,13 @@ class SelectPlanner {
 
   Result<SelectPlan> plan() {
     KMB_TRY(plan_source());
-    ExpressionBinder binder(context_.binder_context(&scope_));
+    BinderContext binder_context = context_.binder_context(&scope_);
+    binder_context.windows = &node_.windows;
+    ExpressionBinder binder(std::move(binder_context));
     KMB_TRY(bind_outputs(binder));
     KMB_TRY(bind_order_by(binder));
     KMB_TRY(plan_aggregation(binder));
+    plan_window_functions();
     KMB_TRY(plan_projection());
     return finish();
   }
@@ -175,7 +181,7 @@ class SelectPlanner {
         KMB_TRY(expand_star(*item.expression, scope_, outputs_));
         continue;
       }
-      KMB_ASSIGN_OR_RETURN(BoundExpressionPtr bound, binder.bind(*item.expression, "SELECT", true));
+      KMB_ASSIGN_OR_RETURN(BoundExpressionPtr bound, binder.bind(*item.expression, "SELECT", true, true));
       std::string name = item.alias ? item.alias->name : derived_name(*item.expression, *bound);
       outputs_.push_back(OutputColumn{std::move(bound), std::move(name), item.alias});
     }
@@ -195,7 +201,7 @@ class SelectPlanner {
       } else if (std::optional<std::size_t> output = output_named(*item.expression)) {
         sort.output = output;
       } else {
-        KMB_ASSIGN_OR_RETURN(sort.expression, binder.bind(*item.expression, "ORDER BY", true));
+        KMB_ASSIGN_OR_RETURN(sort.expression, binder.bind(*item.expression, "ORDER BY", true, true));
       }
       sorts_.push_back(std::move(sort));
     }
@@ -235,15 +241,17 @@ class SelectPlanner {
       if (contains_aggregate(*outputs_[*ordinal - 1].expression)) {
         return invalid_argument("aggregate functions are not allowed in GROUP BY");
       }
+      if (contains_window(*outputs_[*ordinal - 1].expression)) {
+        return invalid_argument("window functions are not allowed in GROUP BY");
+      }
       return copy_bound(*outputs_[*ordinal - 1].expression);
     }
     if (expression.kind == ExpressionKind::column_ref && expression.names.size() == 1 &&
         !scope_.resolve(expression.names).ok()) {
       for (const OutputColumn& output : outputs_) {
-        if (output.alias && identifier_matches(expression.names[0], output.alias->name) &&
-            !contains_aggregate(*output.expression)) {
-          return copy_bound(*output.expression);
-        }
+        if (!output.alias || !identifier_matches(expression.names[0], output.alias->name)) continue;
+        if (contains_window(*output.expression)) return invalid_argument("window functions are not allowed in GROUP BY");
+        if (!contains_aggregate(*output.expression)) return copy_bound(*output.expression);
       }
     }
     return binder.bind(expression, "GROUP BY");
@@ -279,10 +287,22 @@ class SelectPlanner {
       if (contains_correlated_subquery(*having)) return correlated_in_aggregate();
       KMB_ASSIGN_OR_RETURN(having, rewriter.rewrite(std::move(having)));
     }
-    root_ = std::make_unique<AggregateOperator>(std::move(root_), std::move(groups), rewriter.take_aggregates(),
-                                                context_.rows_max);
+    std::vector<AggregateSpec> aggregates = rewriter.take_aggregates();
+    row_width_ = groups.size() + aggregates.size();
+    root_ = std::make_unique<AggregateOperator>(std::move(root_), std::move(groups), std::move(aggregates),
+                                                context_.rows_max, context_.guard);
     if (having) root_ = std::make_unique<FilterOperator>(std::move(root_), std::move(having));
     return Status::ok_status();
+  }
+
+  // Window functions run over the rows after WHERE, GROUP BY and HAVING, before the projection.
+  void plan_window_functions() {
+    std::vector<BoundExpressionPtr*> expressions;
+    for (OutputColumn& output : outputs_) expressions.push_back(&output.expression);
+    for (SortItem& sort : sorts_) {
+      if (sort.expression) expressions.push_back(&sort.expression);
+    }
+    root_ = plan_windows(std::move(root_), row_width_.value_or(scope_.width()), expressions, context_);
   }
 
   Status plan_projection() {
@@ -305,7 +325,8 @@ class SelectPlanner {
   }
 
   Result<SelectPlan> finish() {
-    if (node_.distinct) root_ = std::make_unique<DistinctOperator>(std::move(root_), outputs_.size(), context_.rows_max);
+    if (node_.distinct) root_ = std::make_unique<DistinctOperator>(std::move(root_), outputs_.size(), context_.rows_max,
+                                                                  context_.guard);
     if (!sorts_.empty()) {
       std::vector<SortKey> keys;
       for (const SortItem& sort : sorts_) {
@@ -313,7 +334,7 @@ class SelectPlanner {
                                                                  : bound_to_sql(*sort.expression);
         keys.push_back(SortKey{static_cast<std::uint32_t>(*sort.output), sort.descending, sort.nulls_first, text});
       }
-      root_ = std::make_unique<SortOperator>(std::move(root_), std::move(keys), context_.rows_max);
+      root_ = std::make_unique<SortOperator>(std::move(root_), std::move(keys), context_.rows_max, context_.guard);
     }
     KMB_ASSIGN_OR_RETURN(std::optional<std::uint64_t> limit, row_count(node_.limit.get(), "LIMIT", context_));
     KMB_ASSIGN_OR_RETURN(std::optional<std::uint64_t> offset, row_count(node_.offset.get(), "OFFSET", context_));
@@ -336,6 +357,7 @@ class SelectPlanner {
   OperatorPtr root_;
   std::vector<OutputColumn> outputs_;
   std::vector<SortItem> sorts_;
+  std::optional<std::size_t> row_width_;  // set by aggregation: [groups..., aggregates...]
 };
 
 }  // namespace
@@ -346,6 +368,7 @@ Result<SelectPlan> plan_select(const SelectNode& node, const PlannerContext& con
 }
 
 Result<SelectPlan> plan_select_body(const SelectNode& node, const PlannerContext& context) {
+  if (!node.values.empty()) return plan_values(node, context);
   if (node.set_operator != SetOperator::none) return plan_set_operation(node, context);
   return SelectPlanner(node, context).plan();
 }

@@ -65,7 +65,7 @@ Result<SelectPlan> plan_set_operation(const SelectNode& node, const PlannerConte
   plan.width = left.width;
   plan.root = std::make_unique<SetOperationOperator>(project(left, std::move(left_columns)),
                                                      project(right, std::move(right_columns)), node.set_operator,
-                                                     node.set_all, plan.width, context.rows_max);
+                                                     node.set_all, plan.width, context.rows_max, context.guard);
   return order_and_limit_result(std::move(plan), node, context);
 }
 
@@ -107,7 +107,8 @@ Result<SelectPlan> order_and_limit_result(SelectPlan plan, const SelectNode& nod
     if (expressions.size() > plan.width) {
       plan.root = std::make_unique<ProjectionOperator>(std::move(plan.root), std::move(expressions), plan.width);
     }
-    plan.root = std::make_unique<SortOperator>(std::move(plan.root), std::move(keys), context.rows_max);
+    plan.root = std::make_unique<SortOperator>(std::move(plan.root), std::move(keys), context.rows_max,
+                                              context.guard);
   }
   KMB_ASSIGN_OR_RETURN(std::optional<std::uint64_t> limit, count_clause(node.limit.get(), "LIMIT", context));
   KMB_ASSIGN_OR_RETURN(std::optional<std::uint64_t> offset, count_clause(node.offset.get(), "OFFSET", context));

@@ -142,7 +142,7 @@ OperatorPtr make_scan(TableSource source, std::span<const BoundExpression* const
   if (source.audit) {
     if (!source.audit_empty) narrow_audit_range(conjuncts, first, source);
     return std::make_unique<AuditScanOperator>(context.view, source.time.from, source.time.to, source.audit_empty,
-                                               source.scope_table.name);
+                                               source.scope_table.name, context.guard);
   }
   const std::vector<std::uint32_t>& columns = source.columns;
   const auto column_of_slot = [&](std::uint32_t slot) -> std::optional<std::uint32_t> {
@@ -154,7 +154,8 @@ OperatorPtr make_scan(TableSource source, std::span<const BoundExpression* const
     path = choose_access_path(source.table->def(), source.table->as_of(), conjuncts, column_of_slot);
   }
   return std::make_unique<TableScanOperator>(std::move(source.table), source.scope_table.name,
-                                             std::move(source.columns), std::move(path), std::move(source.time));
+                                             std::move(source.columns), std::move(path), std::move(source.time),
+                                             context.guard);
 }
 
 }  // namespace kmb::sql

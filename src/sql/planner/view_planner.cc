@@ -95,6 +95,7 @@ Result<DdlPlan> plan_create_view(const CreateViewStatement& statement, const Pla
   std::vector<std::string> dependencies;
   PlannerContext inner{context.view, {}, context.rows_max, {}, nullptr, true, context.recursion_iterations_max};
   inner.dependencies = &dependencies;
+  inner.guard = context.guard;
   KMB_ASSIGN_OR_RETURN(SelectPlan query, plan_select(*statement.query, inner));
   if (statement.columns.size() > query.names.size()) {
     return invalid_argument("view \"" + name + "\" names " + std::to_string(statement.columns.size()) +
@@ -160,6 +161,7 @@ Result<std::optional<TableSource>> bind_view_source(const TableRef& reference, c
                        context.recursion_iterations_max};
   inner.dependencies = context.dependencies;
   inner.view_depth = context.view_depth + 1;
+  inner.guard = context.guard;
   Result<SelectPlan> plan = plan_select(*select->node, inner);
   if (!plan.ok()) return in_view(view_name, plan.status());
   const std::vector<std::string> columns = view->columns;  // copied: `view` points into the catalog
