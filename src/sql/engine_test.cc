@@ -71,7 +71,7 @@ TEST_F(EngineTest, InsertErrors) {
   EXPECT_EQ(error("INSERT INTO patients (id, name) VALUES (TRUE, 'x')"),
             "column \"id\" is of type BIGINT but expression is of type BOOLEAN");
   EXPECT_EQ(error("INSERT INTO patients (id, name, born) VALUES (9, 'x', 'yesterday')"),
-            "invalid input syntax for type DATE: \"yesterday\"");
+            "invalid input syntax for type DATE: \"yesterday\" (column \"born\")");
   EXPECT_EQ(error("INSERT INTO patients (id, name, balance) VALUES (9, 'x', 123456789.5)"),
             "numeric field overflow: a value in column \"balance\" exceeds DECIMAL(10, 2)");
   EXPECT_EQ(error("INSERT INTO nosuch VALUES (1)"), "table \"nosuch\" does not exist");
@@ -112,10 +112,11 @@ TEST_F(EngineTest, Delete) {
 
 TEST_F(EngineTest, UpdateErrors) {
   EXPECT_EQ(error("UPDATE patients SET nope = 1"), "column \"nope\" of relation \"patients\" does not exist");
-  EXPECT_EQ(error("UPDATE patients SET age = 'x' || name"), "invalid input syntax for type INTEGER: \"xalice\"");
+  EXPECT_EQ(error("UPDATE patients SET age = 'x' || name"),
+            "invalid input syntax for type INTEGER: \"xalice\" (column \"age\")");
   EXPECT_EQ(error("UPDATE patients SET age = 1, age = 2"), "multiple assignments to same column \"age\"");
   EXPECT_EQ(error("UPDATE patients SET age = 1 WHERE age"), "argument of WHERE must be type BOOLEAN, not type INTEGER");
-  EXPECT_EQ(error("UPDATE patients SET age = 3000000000"), "integer out of range");
+  EXPECT_EQ(error("UPDATE patients SET age = 3000000000"), "integer out of range (column \"age\")");
 }
 
 TEST_F(EngineTest, TablesWithoutPrimaryKey) {
@@ -272,7 +273,7 @@ TEST_F(EngineTest, CreateTableVariants) {
             "multiple primary keys for table \"d\" are not allowed");
   EXPECT_EQ(error("CREATE TABLE d (a INT, a TEXT)"), "column \"a\" specified more than once");
   EXPECT_EQ(error("CREATE TABLE d (a INT, PRIMARY KEY (b))"), "column \"b\" named in key does not exist");
-  EXPECT_EQ(error("CREATE TABLE d (a INT DEFAULT 'x')"), "invalid input syntax for type INTEGER: \"x\"");
+  EXPECT_EQ(error("CREATE TABLE d (a INT DEFAULT 'x')"), "invalid input syntax for type INTEGER: \"x\" (column \"a\")");
   EXPECT_NE(error("CREATE TABLE d (a TIMESTAMP DEFAULT NOW())").find("must be a constant"), std::string::npos);
   EXPECT_EQ(error("CREATE TABLE kmb_audit (a INT)"), "\"kmb_audit\" is a reserved system table name");
   EXPECT_EQ(error_code("CREATE TABLE c (a INT)"), StatusCode::already_exists);

@@ -39,14 +39,24 @@ Result<Value> integer_arithmetic(BinaryOperator op, std::int64_t a, std::int64_t
   return Value::integer(result);
 }
 
+// PostgreSQL's rule for float8: a result that is infinite although no operand was is an overflow,
+// one that is zero although the operation could not yield zero is an underflow. Infinite or NaN
+// operands (from 'Infinity'::DOUBLE) propagate as IEEE 754 says.
+Result<Value> checked_floating(double result, bool overflow_possible, bool underflow_possible) {
+  if (overflow_possible && std::isinf(result)) return floating_out_of_range(true);
+  if (underflow_possible && result == 0.0) return floating_out_of_range(false);
+  return Value::floating(result);
+}
+
 Result<Value> floating_arithmetic(BinaryOperator op, double a, double b) {
+  const bool finite = std::isfinite(a) && std::isfinite(b);
   switch (op) {
-    case BinaryOperator::add: return Value::floating(a + b);
-    case BinaryOperator::subtract: return Value::floating(a - b);
-    case BinaryOperator::multiply: return Value::floating(a * b);
+    case BinaryOperator::add: return checked_floating(a + b, finite, false);
+    case BinaryOperator::subtract: return checked_floating(a - b, finite, false);
+    case BinaryOperator::multiply: return checked_floating(a * b, finite, finite && a != 0.0 && b != 0.0);
     case BinaryOperator::divide:
       if (b == 0) return division_by_zero();
-      return Value::floating(a / b);
+      return checked_floating(a / b, finite, finite && a != 0.0);
     case BinaryOperator::modulo:
       if (b == 0) return division_by_zero();
       return Value::floating(std::fmod(a, b));
@@ -97,6 +107,10 @@ Result<Value> date_arithmetic(BinaryOperator op, const Value& left, const Value&
 }  // namespace
 
 Status integer_out_of_range() { return invalid_argument("integer out of range"); }
+
+Status floating_out_of_range(bool overflow) {
+  return invalid_argument(overflow ? "value out of range: overflow" : "value out of range: underflow");
+}
 
 std::optional<Type> arithmetic_result_type(BinaryOperator op, Type left, Type right) {
   const bool additive = op == BinaryOperator::add || op == BinaryOperator::subtract;

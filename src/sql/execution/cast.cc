@@ -9,6 +9,7 @@
 #include "base/time_format.h"
 #include "sql/execution/arithmetic.h"
 #include "sql/execution/decimal_math.h"
+#include "sql/execution/json_validate.h"
 
 namespace kmb::sql {
 
@@ -49,8 +50,15 @@ Result<Value> integer_in_range(std::int64_t value, Type type) {
   return Value::integer(value, type);
 }
 
-Value floating_of_type(double value, Type type) {
-  if (type == Type::real) value = static_cast<double>(static_cast<float>(value));
+// A finite value that does not fit a REAL is an overflow (or an underflow when a nonzero value
+// rounds to zero), as PostgreSQL's float8 -> float4 conversion reports it.
+Result<Value> floating_of_type(double value, Type type) {
+  if (type == Type::real) {
+    const auto narrowed = static_cast<double>(static_cast<float>(value));
+    if (std::isfinite(value) && std::isinf(narrowed)) return floating_out_of_range(true);
+    if (value != 0.0 && narrowed == 0.0) return floating_out_of_range(false);
+    value = narrowed;
+  }
   return Value::floating(value, type);
 }
 
@@ -112,9 +120,16 @@ Result<Value> parse_floating(std::string_view text, Type type) {
   if (trimmed == "infinity" || trimmed == "+infinity") return floating_of_type(HUGE_VAL, type);
   if (trimmed == "-infinity") return floating_of_type(-HUGE_VAL, type);
   if (trimmed.empty() || trimmed.find_first_of("in") != std::string::npos) return invalid_input(type, text);
+  errno = 0;
   char* end = nullptr;
   const double value = std::strtod(trimmed.c_str(), &end);
   if (end != trimmed.c_str() + trimmed.size()) return invalid_input(type, text);
+  // strtod reports ERANGE for results that overflow (HUGE_VAL) and for ones that underflow; a
+  // denormal result is still representable, so only an overflow or a zero is out of range.
+  if (errno == ERANGE && (std::isinf(value) || value == 0.0)) {
+    return invalid_argument("\"" + std::string(trim_spaces(text)) + "\" is out of range for type " +
+                            std::string(kernel::type_name(type)));
+  }
   return floating_of_type(value, type);
 }
 
@@ -141,7 +156,10 @@ Result<Value> parse_text_as(std::string_view text, const TypeName& target) {
       return decimal_with_type(*decimal, target);
     }
     case Type::text: return Value::text(std::string(text));
-    case Type::json: return Value::json(std::string(text));
+    case Type::json: {
+      KMB_TRY(validate_json(text));
+      return Value::json(std::string(text));
+    }
     case Type::bytes: return parse_bytes(text);
     case Type::date: {
       std::optional<std::int32_t> days = parse_date_days(trim_spaces(text));
@@ -161,6 +179,38 @@ Result<Value> parse_text_as(std::string_view text, const TypeName& target) {
     case Type::null: break;
   }
   KMB_UNREACHABLE();
+}
+
+// A JSON string literal holding `text`: quotes, backslashes and control characters escaped.
+std::string json_quote(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out.push_back(hex[byte >> 4]);
+      out.push_back(hex[byte & 0xF]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+// A non-text value as JSON: numbers and booleans as JSON numbers and literals (NaN and Infinity
+// have no JSON form: an error), anything else as a JSON string of its display form.
+Result<Value> scalar_to_json(const Value& value) {
+  const std::string shown = kernel::to_display(value);
+  if (kernel::is_numeric_type(value.type()) || value.type() == Type::boolean) {
+    KMB_TRY(validate_json(shown));
+    return Value::json(shown);
+  }
+  return Value::json(json_quote(shown));
 }
 
 std::int64_t floor_divide(std::int64_t a, std::int64_t b) {
@@ -262,8 +312,8 @@ Result<Value> cast_value(const Value& value, const TypeName& target) {
   if (!castable(from, target.type)) return cannot_cast(from, target.type);
   if (from == target.type && from != Type::decimal && from != Type::real) return value;
   if (target.type == Type::text) return Value::text(kernel::to_display(value));
-  if (target.type == Type::json) return Value::json(kernel::to_display(value));
   if (from == Type::text || from == Type::json) return parse_text_as(value.as_string(), target);
+  if (target.type == Type::json) return scalar_to_json(value);
   if (kernel::is_numeric_type(from) && kernel::is_numeric_type(target.type)) return numeric_to_numeric(value, target);
   if (from == Type::boolean) return Value::integer(value.as_bool() ? 1 : 0, target.type);
   if (target.type == Type::boolean) return Value::boolean(value.as_int() != 0);
@@ -294,10 +344,15 @@ Result<Value> coerce_to_column(const Value& value, const kernel::ColumnDef& colu
                             " but expression is of type " + std::string(kernel::type_name(value.type())));
   }
   Result<Value> coerced = cast_value(value, column_type_name(column));
-  if (!coerced.ok() && coerced.status().message() == "numeric field overflow") {
+  if (coerced.ok()) return coerced;
+  if (coerced.status().message() == "numeric field overflow") {
     return invalid_argument("numeric field overflow: a value in column \"" + column.name + "\" exceeds DECIMAL(" +
                             std::to_string(column.decimal_precision) + ", " + std::to_string(column.decimal_scale) +
                             ")");
+  }
+  // Name the column, so that the bad value of a wide row is found.
+  if (coerced.status().code() == StatusCode::invalid_argument) {
+    return invalid_argument(coerced.status().message() + " (column \"" + column.name + "\")");
   }
   return coerced;
 }

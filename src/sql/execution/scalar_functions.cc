@@ -7,6 +7,7 @@
 #include "sql/execution/arithmetic.h"
 #include "sql/execution/decimal_math.h"
 #include "sql/execution/json_path.h"
+#include "sql/execution/unicode_case.h"
 
 namespace kmb::sql {
 
@@ -77,12 +78,23 @@ Value substring(const std::string& text, std::int64_t start, std::optional<std::
   return Value::text(text.substr(offsets[first], offsets[last] - offsets[first]));
 }
 
+// Removes the characters (code points, not bytes: trimming 'é' must not split 'è') in
+// `characters` from the chosen ends of `text`.
 Value trim_text(const std::string& text, std::string_view characters, bool left, bool right) {
+  const std::vector<std::size_t> offsets = code_point_offsets(text);
+  const std::vector<std::size_t> set_offsets = code_point_offsets(characters);
+  auto in_set = [&](std::size_t index) {
+    const std::string_view character(text.data() + offsets[index], offsets[index + 1] - offsets[index]);
+    for (std::size_t i = 0; i + 1 < set_offsets.size(); i++) {
+      if (characters.substr(set_offsets[i], set_offsets[i + 1] - set_offsets[i]) == character) return true;
+    }
+    return false;
+  };
   std::size_t begin = 0;
-  std::size_t end = text.size();
-  while (left && begin < end && characters.find(text[begin]) != std::string_view::npos) begin++;
-  while (right && end > begin && characters.find(text[end - 1]) != std::string_view::npos) end--;
-  return Value::text(text.substr(begin, end - begin));
+  std::size_t end = offsets.size() - 1;  // in code points
+  while (left && begin < end && in_set(begin)) begin++;
+  while (right && end > begin && in_set(end - 1)) end--;
+  return Value::text(text.substr(offsets[begin], offsets[end] - offsets[begin]));
 }
 
 Value replace_all(const std::string& text, const std::string& from, const std::string& to) {
@@ -98,14 +110,6 @@ Value replace_all(const std::string& text, const std::string& from, const std::s
   }
   result.append(text, at, std::string::npos);
   return Value::text(std::move(result));
-}
-
-Value change_case(std::string text, bool to_upper) {
-  for (char& c : text) {
-    if (to_upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!to_upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return Value::text(std::move(text));
 }
 
 Value extreme(std::span<const Value> arguments, bool greatest) {
@@ -124,8 +128,8 @@ Result<Value> text_function(ScalarFunction function, std::span<const Value> argu
   switch (function) {
     case ScalarFunction::length:
       return Value::integer(static_cast<std::int64_t>(code_point_offsets(text).size() - 1));
-    case ScalarFunction::lower: return change_case(text, false);
-    case ScalarFunction::upper: return change_case(text, true);
+    case ScalarFunction::lower: return Value::text(utf8_lower(text));
+    case ScalarFunction::upper: return Value::text(utf8_upper(text));
     case ScalarFunction::substr:
       return substring(text, arguments[1].as_int(),
                        arguments.size() > 2 ? std::optional(arguments[2].as_int()) : std::nullopt);

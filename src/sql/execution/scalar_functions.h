@@ -1,6 +1,6 @@
 // Evaluation of the built-in scalar functions on already evaluated arguments (COALESCE is lazy and
-// lives in the evaluator). Text functions count characters as UTF-8 code points; LOWER and UPPER
-// fold ASCII letters only.
+// lives in the evaluator). Text functions count characters as UTF-8 code points (LENGTH, SUBSTR,
+// the TRIM family); LOWER and UPPER apply Unicode's simple case mapping (unicode_case.h).
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -1,5 +1,8 @@
 #include "sql/execution/write_executor.h"
 
+#include <bit>
+#include <cstdint>
+
 #include "sql/execution/cast.h"
 #include "sql/execution/evaluator.h"
 
@@ -51,6 +54,25 @@ Result<Row> evaluate_values_row(const InsertPlan& plan, const std::vector<BoundE
   return complete_row(plan, values);
 }
 
+// Whether `after` stores exactly what `before` does: same type and representation (a DOUBLE 0.0 is
+// not -0.0, a DECIMAL 1.0 not 1.00), so that skipping the write can never lose a change.
+bool same_stored_value(const Value& before, const Value& after) {
+  if (before.type() != after.type()) return false;
+  if (before.type() == kernel::Type::decimal) return before.as_decimal() == after.as_decimal();
+  if (before.type() == kernel::Type::real || before.type() == kernel::Type::double_precision) {
+    return std::bit_cast<std::uint64_t>(before.as_double()) == std::bit_cast<std::uint64_t>(after.as_double());
+  }
+  return before == after;
+}
+
+bool same_stored_row(const Row& before, const Row& after) {
+  KMB_ASSERT(before.size() == after.size());
+  for (std::size_t i = 0; i < before.size(); i++) {
+    if (!same_stored_value(before[i], after[i])) return false;
+  }
+  return true;
+}
+
 Status too_many_rows(std::uint64_t rows_max) {
   return resource_exhausted("statement writes more than the limit of " + std::to_string(rows_max) + " rows");
 }
@@ -89,6 +111,7 @@ Result<WriteOutcome> execute_modify(const ModifyPlan& plan, std::uint64_t rows_m
   update.table = def.name;
   remove.table = def.name;
   std::vector<Row> deleted_rows;
+  bool any_change = false;
   KMB_TRY(plan.scan->scan_versions([&](const projection::RowVersion& version, Row& row) -> Result<bool> {
     if (plan.where) {
       KMB_ASSIGN_OR_RETURN(bool matches, evaluate_predicate(*plan.where, row));
@@ -102,9 +125,10 @@ Result<WriteOutcome> execute_modify(const ModifyPlan& plan, std::uint64_t rows_m
       deleted_rows.push_back(std::move(old_row));
       return true;
     }
-    Row new_row;
-    new_row.reserve(plan.live_columns.size());
-    for (std::uint32_t slot : plan.live_slots) new_row.push_back(row[slot]);
+    Row old_row;
+    old_row.reserve(plan.live_columns.size());
+    for (std::uint32_t slot : plan.live_slots) old_row.push_back(row[slot]);
+    Row new_row = old_row;
     for (const auto& [column, expression] : plan.assignments) {
       std::size_t position = 0;
       while (plan.live_columns[position] != column) position++;
@@ -115,14 +139,22 @@ Result<WriteOutcome> execute_modify(const ModifyPlan& plan, std::uint64_t rows_m
       KMB_ASSIGN_OR_RETURN(Value value, evaluate(*expression, row));
       KMB_ASSIGN_OR_RETURN(new_row[position], coerce_to_column(value, def.columns[column]));
     }
+    if (!same_stored_row(old_row, new_row)) any_change = true;
     update.keys.push_back(version.key);
     update.rows.push_back(std::move(new_row));
     return true;
   }));
   WriteOutcome outcome;
   if (plan.update) {
+    // Matched rows count even when none changes (as PostgreSQL's "UPDATE n"), but an UPDATE that
+    // changes no stored value logs nothing: the log holds changes, and a record without one would
+    // only add a version identical to the last. RETURNING still sees the matched rows.
     outcome.rows = update.keys.size();
-    if (outcome.rows > 0) outcome.command = std::move(update);
+    if (any_change) {
+      outcome.command = std::move(update);
+    } else {
+      outcome.deleted_rows = std::move(update.rows);
+    }
   } else {
     outcome.rows = remove.keys.size();
     outcome.deleted_rows = std::move(deleted_rows);

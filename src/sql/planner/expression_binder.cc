@@ -33,8 +33,9 @@ bool is_string_constant(const BoundExpression& expression) {
 // ($n) adapts to any non-text operand type, as clients often send every parameter as text.
 Status coerce_string_constant(BoundExpressionPtr& constant, Type other) {
   if (!is_string_constant(*constant) || other == Type::null || is_text_like(other)) return Status::ok_status();
-  const bool temporal_or_uuid = other == Type::date || other == Type::timestamp || other == Type::uuid;
-  if (!temporal_or_uuid && !constant->parameter_index) return Status::ok_status();
+  const bool typed_by_literal = other == Type::date || other == Type::timestamp || other == Type::uuid ||
+                                other == Type::boolean || kernel::is_numeric_type(other);
+  if (!typed_by_literal && !constant->parameter_index) return Status::ok_status();
   TypeName target;
   target.type = other;
   KMB_ASSIGN_OR_RETURN(constant, cast_to(std::move(constant), target));
