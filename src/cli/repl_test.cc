@@ -157,7 +157,7 @@ TEST_F(ReplTest, TransactionsSpanStatementsAndShowInThePrompt) {
   EXPECT_EQ(reader.prompts,
             (std::vector<std::string>{"kimberlite> ", "kimberlite> ", "kimberlite*> ", "kimberlite*> ", "kimberlite!> ",
                                       "kimberlite> ", "kimberlite*> ", "kimberlite> ", "kimberlite*> "}));
-  EXPECT_THAT(err_.str(), HasSubstr("duplicate key value violates primary key of table t: (1)"));
+  EXPECT_THAT(err_.str(), HasSubstr("duplicate key value violates primary key of table t: (id)=(1)"));
   EXPECT_THAT(err_.str(), HasSubstr("note: the open transaction was rolled back"));
   EXPECT_THAT(out_.str(), HasSubstr("COMMIT (position 1)"));
 }

@@ -28,6 +28,8 @@ Status add_index(PendingState& state, std::uint32_t table_id, IndexDef index);
 Status insert_rows(PendingState& state, const InsertRows& command);
 Status update_rows(PendingState& state, const UpdateRows& command);
 Status delete_rows(PendingState& state, const DeleteRows& command);
+// "(a, b)=(1, x)": the named columns of `row` as PostgreSQL shows a key in constraint messages.
+std::string format_key_of_columns(const TableDef& table, const std::vector<std::uint32_t>& columns, const Row& row);
 
 // stream_commands.cc
 Status create_stream(PendingState& state, const CreateStream& command);

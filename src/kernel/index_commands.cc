@@ -67,8 +67,8 @@ Status build_unique_index(PendingState& state, const TableDef& table, const Inde
     if (index_key_has_null(index, row)) return true;
     auto [it, inserted] = entries.try_emplace(encode_index_key(index, row), key);
     if (inserted) return true;
-    status = already_exists("could not create unique index " + index.name + " on table " + table.name +
-                            ": duplicate key value " + format_index_values(index, row));
+    status = invalid_argument("could not create unique index " + index.name + " on table " + table.name + ": key " +
+                              format_key_of_columns(table, index.columns, row) + " is duplicated");
     return false;
   });
   KMB_TRY(status);

@@ -10,10 +10,11 @@
 //
 // Errors (the message is meant for the user):
 //   not_found         unknown table, column, index or stream; UPDATE/DELETE of a key with no row
-//   already_exists    table/index/stream/column already exists (unless IF NOT EXISTS); a primary-key
-//                     or UNIQUE conflict ("duplicate key value violates primary key of table t: (7)")
-//   invalid_argument  type mismatch, integer out of range, NOT NULL violation, wrong row arity,
-//                     dropping a primary-key column, malformed definitions, names too long
+//   already_exists    table/index/stream/column already exists (unless IF NOT EXISTS)
+//   invalid_argument  every constraint violation — a primary-key or UNIQUE conflict ("duplicate key
+//                     value violates primary key of table t: (id)=(7)"), a UNIQUE index or column
+//                     over duplicated data, NOT NULL, type mismatch, integer out of range — and wrong
+//                     row arity, dropping a primary-key column, malformed definitions, names too long
 //   aborted           AppendEvents whose expected_offset differs ("stream s is at offset 3, expected 2")
 //
 // Definitions. Every position in a definition the record creates or drops (created_at, added_at,

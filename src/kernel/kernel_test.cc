@@ -142,29 +142,29 @@ TEST_F(KernelTest, CreateTableErrors) {
 
 TEST_F(KernelTest, PrimaryKeyConflict) {
   make_patients();
-  expect_error(reject(InsertRows{"patients", {{i(7), t("Dup"), Value(), Value()}}}), StatusCode::already_exists,
-               "duplicate key value violates primary key of table patients: (7)");
+  expect_error(reject(InsertRows{"patients", {{i(7), t("Dup"), Value(), Value()}}}), StatusCode::invalid_argument,
+               "duplicate key value violates primary key of table patients: (id)=(7)");
   // Within one command, and within one record.
   EXPECT_EQ(reject(InsertRows{"patients", {{i(8), t("A"), Value(), Value()}, {i(8), t("B"), Value(), Value()}}}).code(),
-            StatusCode::already_exists);
+            StatusCode::invalid_argument);
   EXPECT_EQ(reject({InsertRows{"patients", {{i(9), t("A"), Value(), Value()}}},
                     InsertRows{"patients", {{i(9), t("B"), Value(), Value()}}}})
                 .code(),
-            StatusCode::already_exists);
+            StatusCode::invalid_argument);
 }
 
 TEST_F(KernelTest, UniqueColumnAndUniqueIndex) {
   make_patients();
-  expect_error(reject(InsertRows{"patients", {{i(8), t("Eve"), t("ada@x.org"), Value()}}}), StatusCode::already_exists,
-               "duplicate key value violates unique index patients_email_key of table patients: (ada@x.org)");
+  expect_error(reject(InsertRows{"patients", {{i(8), t("Eve"), t("ada@x.org"), Value()}}}), StatusCode::invalid_argument,
+               "duplicate key value violates unique index patients_email_key of table patients: (email)=(ada@x.org)");
   // NULLs never conflict.
   EXPECT_TRUE(
       run(InsertRows{"patients", {{i(8), t("Eve"), Value(), Value()}, {i(9), t("Fay"), Value(), Value()}}}).ok());
   // A multi-column unique index.
   ASSERT_TRUE(run(CreateIndex{"patients", "name_age", {"name", "age"}, true, false}).ok());
   EXPECT_TRUE(run(InsertRows{"patients", {{i(10), t("Ada"), Value(), i(37)}}}).ok());
-  expect_error(reject(InsertRows{"patients", {{i(11), t("Ada"), Value(), i(37)}}}), StatusCode::already_exists,
-               "duplicate key value violates unique index name_age of table patients: (Ada, 37)");
+  expect_error(reject(InsertRows{"patients", {{i(11), t("Ada"), Value(), i(37)}}}), StatusCode::invalid_argument,
+               "duplicate key value violates unique index name_age of table patients: (name, age)=(Ada, 37)");
   // Updating a row to its own value is not a conflict.
   EXPECT_TRUE(run(UpdateRows{"patients", {{i(1)}}, {{i(1), t("Ada"), t("ada@x.org"), i(36)}}}).ok());
   // Moving a value away frees it within the same record.
@@ -291,7 +291,7 @@ TEST_F(KernelTest, UpdateThatShiftsPrimaryKeys) {
                   .ok());
   // Moving onto an existing key is a conflict.
   expect_error(reject(UpdateRows{"patients", {{i(2)}}, {{i(7), t("Ada"), Value(), Value()}}}),
-               StatusCode::already_exists, "duplicate key value violates primary key of table patients: (7)");
+               StatusCode::invalid_argument, "duplicate key value violates primary key of table patients: (id)=(7)");
 }
 
 TEST_F(KernelTest, ImplicitRowIds) {
@@ -340,7 +340,7 @@ TEST_F(KernelTest, AddAndDropColumns) {
   // A UNIQUE column added with a constant default collides as soon as there are two rows.
   ColumnDef code = column("code", Type::integer, false, true);
   code.default_value = i(1);
-  EXPECT_EQ(reject(AddColumn{"patients", code}).code(), StatusCode::already_exists);
+  EXPECT_EQ(reject(AddColumn{"patients", code}).code(), StatusCode::invalid_argument);
   code.default_value.reset();
   ASSERT_TRUE(run(AddColumn{"patients", code}).ok());
   EXPECT_EQ(table("patients").indexes.back().name, "patients_code_key");
@@ -358,8 +358,8 @@ TEST_F(KernelTest, DropLastColumnIsRejected) {
 TEST_F(KernelTest, Indexes) {
   make_patients();
   ASSERT_TRUE(run(InsertRows{"patients", {{i(8), t("Ada"), Value(), Value()}}}).ok());
-  expect_error(reject(CreateIndex{"patients", "by_name", {"name"}, true, false}), StatusCode::already_exists,
-               "could not create unique index by_name on table patients: duplicate key value (Ada)");
+  expect_error(reject(CreateIndex{"patients", "by_name", {"name"}, true, false}), StatusCode::invalid_argument,
+               "could not create unique index by_name on table patients: key (name)=(Ada) is duplicated");
   ASSERT_TRUE(run(CreateIndex{"patients", "by_name", {"name"}, false, false}).ok());
   EXPECT_EQ(reject(CreateIndex{"patients", "BY_NAME", {"age"}, false, false}).code(), StatusCode::already_exists);
   EXPECT_TRUE(run(CreateIndex{"patients", "by_name", {"age"}, false, true}).ok());
@@ -376,7 +376,7 @@ TEST_F(KernelTest, Indexes) {
   EXPECT_EQ(reject({CreateIndex{"patients", "u_age", {"age"}, true, false},
                     InsertRows{"patients", {{i(30), t("Z"), Value(), i(36)}}}})
                 .code(),
-            StatusCode::already_exists);
+            StatusCode::invalid_argument);
 }
 
 TEST_F(KernelTest, DropTableThenCreateAgain) {

@@ -87,10 +87,10 @@ TEST_F(OverlayStateTest, LayersRecordsLikeOneCombinedRecord) {
 
 TEST_F(OverlayStateTest, ConstraintViolationsAgainstEarlierRecordsChangeNothing) {
   ASSERT_TRUE(apply({InsertRows{"accounts", {row(3, "c", 30)}}}).ok());
-  EXPECT_EQ(apply({InsertRows{"accounts", {row(3, "x", 1)}}}).code(), StatusCode::already_exists);
-  EXPECT_EQ(apply({InsertRows{"accounts", {row(8, "c", 1)}}}).code(), StatusCode::already_exists);
+  EXPECT_EQ(apply({InsertRows{"accounts", {row(3, "x", 1)}}}).code(), StatusCode::invalid_argument);
+  EXPECT_EQ(apply({InsertRows{"accounts", {row(8, "c", 1)}}}).code(), StatusCode::invalid_argument);
   EXPECT_EQ(apply({UpdateRows{"accounts", {{Value::integer(1)}}, {row(1, "b", 1)}}}).code(),
-            StatusCode::already_exists);
+            StatusCode::invalid_argument);
   EXPECT_EQ(apply({DeleteRows{"accounts", {{Value::integer(9)}}}}).code(), StatusCode::not_found);
   EXPECT_EQ(overlay_.table_changes(1)->size(), 1u);
 }

@@ -9,8 +9,11 @@ namespace kmb::kernel {
 
 namespace {
 
-Status duplicate_primary_key(const TableDef& table, const RowKey& key) {
-  return already_exists("duplicate key value violates primary key of table " + table.name + ": " + format_key(key));
+// Constraint violations are invalid_argument, like NOT NULL and range violations (rows.cc): the
+// statement's data does not fit the table, whichever constraint says so.
+Status duplicate_primary_key(const TableDef& table, const Row& row) {
+  return invalid_argument("duplicate key value violates primary key of table " + table.name + ": " +
+                          format_key_of_columns(table, table.primary_key, row));
 }
 
 Status check_unique_indexes(const PendingState& state, const TableDef& table, const std::string& key, const Row& row) {
@@ -18,8 +21,8 @@ Status check_unique_indexes(const PendingState& state, const TableDef& table, co
     if (!index_live(index) || !index.unique || index_key_has_null(index, row)) continue;
     const std::optional<std::string> other = state.find_by_unique_index(table, index, encode_index_key(index, row));
     if (other.has_value() && *other != key) {
-      return already_exists("duplicate key value violates unique index " + index.name + " of table " + table.name +
-                            ": " + format_index_values(index, row));
+      return invalid_argument("duplicate key value violates unique index " + index.name + " of table " + table.name +
+                              ": " + format_key_of_columns(table, index.columns, row));
     }
   }
   return Status();
@@ -38,11 +41,21 @@ struct PlannedUpdate {
   std::string old_key;
   Row old_row;
   std::string new_key;
-  RowKey new_key_values;
   Row new_row;
 };
 
 }  // namespace
+
+std::string format_key_of_columns(const TableDef& table, const std::vector<std::uint32_t>& columns, const Row& row) {
+  std::string names = "(";
+  RowKey values;
+  for (const std::uint32_t column : columns) {
+    if (values.size() > 0) names += ", ";
+    names += table.columns[column].name;
+    values.push_back(row[column]);
+  }
+  return names + ")=" + format_key(values);
+}
 
 Status insert_rows(PendingState& state, const InsertRows& command) {
   const TableDef* found = state.find_table(command.table);
@@ -52,7 +65,7 @@ Status insert_rows(PendingState& state, const InsertRows& command) {
     KMB_ASSIGN_OR_RETURN(Row row, widen_row(table, given));
     const RowKey key_values = table.has_implicit_key() ? row_id_key(state.take_row_id(table)) : key_of(table, row);
     const std::string key = encode_key_string(key_values);
-    if (state.contains_row(table, key)) return duplicate_primary_key(table, key_values);
+    if (state.contains_row(table, key)) return duplicate_primary_key(table, row);
     KMB_TRY(check_unique_indexes(state, table, key, row));
     state.put_row(table, key, std::nullopt, std::move(row));
   }
@@ -84,18 +97,12 @@ Status update_rows(PendingState& state, const UpdateRows& command) {
     if (!old_row.has_value()) return no_row(table, key_values);
     update.old_row = std::move(*old_row);
     KMB_ASSIGN_OR_RETURN(update.new_row, widen_row(table, command.rows[i]));
-    if (table.has_implicit_key()) {
-      update.new_key = update.old_key;
-      update.new_key_values = key_values;
-    } else {
-      update.new_key_values = key_of(table, update.new_row);
-      update.new_key = encode_key_string(update.new_key_values);
-    }
+    update.new_key = table.has_implicit_key() ? update.old_key : encode_key_string(key_of(table, update.new_row));
     updates.push_back(std::move(update));
   }
   for (PlannedUpdate& update : updates) state.put_row(table, update.old_key, update.old_row, std::nullopt);
   for (PlannedUpdate& update : updates) {
-    if (state.contains_row(table, update.new_key)) return duplicate_primary_key(table, update.new_key_values);
+    if (state.contains_row(table, update.new_key)) return duplicate_primary_key(table, update.new_row);
     KMB_TRY(check_unique_indexes(state, table, update.new_key, update.new_row));
     state.put_row(table, update.new_key, std::nullopt, std::move(update.new_row));
   }

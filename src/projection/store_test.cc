@@ -251,12 +251,12 @@ TEST_F(StoreTest, SecondaryIndexCurrentAndAsOf) {
 TEST_F(StoreTest, UniqueIndexLookupsThroughTheKernel) {
   apply(table_def("users", {column("id", Type::bigint), column("email", Type::text, false, true)}, {0}));
   apply(kernel::InsertRows{"users", {{i(1), t("a@x")}, {i(2), t("b@x")}}});
-  EXPECT_EQ(try_apply({kernel::InsertRows{"users", {{i(3), t("a@x")}}}}).code(), StatusCode::already_exists);
+  EXPECT_EQ(try_apply({kernel::InsertRows{"users", {{i(3), t("a@x")}}}}).code(), StatusCode::invalid_argument);
   apply(kernel::UpdateRows{"users", {{i(1)}}, {{i(1), t("c@x")}}});
   apply(kernel::InsertRows{"users", {{i(3), t("a@x")}}});  // freed by the update
   apply(kernel::DeleteRows{"users", {{i(2)}}});
   apply(kernel::InsertRows{"users", {{i(4), t("b@x")}}});  // freed by the delete
-  EXPECT_EQ(try_apply({kernel::UpdateRows{"users", {{i(4)}}, {{i(4), t("c@x")}}}}).code(), StatusCode::already_exists);
+  EXPECT_EQ(try_apply({kernel::UpdateRows{"users", {{i(4)}}, {{i(4), t("c@x")}}}}).code(), StatusCode::invalid_argument);
   const std::uint32_t key_index = index_id("users", "users_email_key");
   EXPECT_EQ(collect_index(*table("users", next_ - 1), key_index, bound({t("a@x")}), bound({t("a@x")}))[0].key[0], i(3));
 }
@@ -392,7 +392,7 @@ TEST_F(StoreTest, RejectedRecordChangesNothing) {
                        kernel::CreateIndex{"patients", "w", {"ward"}, false, false},
                        kernel::InsertRows{"patients", {{i(1), t("dup"), Value()}}}})
                 .message(),
-            "duplicate key value violates primary key of table patients: (1)");
+            "duplicate key value violates primary key of table patients: (id)=(1)");
   Bytes after;
   store_.encode(after);
   EXPECT_EQ(before, after);

@@ -59,7 +59,7 @@ TEST_F(EngineTest, InsertSelect) {
 
 TEST_F(EngineTest, InsertErrors) {
   EXPECT_EQ(error("INSERT INTO patients (id, name) VALUES (1, 'again')"),
-            "duplicate key value violates primary key of table patients: (1)");
+            "duplicate key value violates primary key of table patients: (id)=(1)");
   EXPECT_EQ(error("INSERT INTO patients (id) VALUES (9)").find("NOT NULL") != std::string::npos ||
                 error("INSERT INTO patients (id) VALUES (9)").find("null") != std::string::npos,
             true);

@@ -90,9 +90,9 @@ check "unknown table" 2 "${sql[@]}" "SELECT * FROM nosuchtable"
 contains "unknown table message" "nosuchtable"
 check "not null" 2 "${sql[@]}" "INSERT INTO patients (id, name) VALUES (9, NULL)"
 contains "not null message" "kimberlite: invalid argument: null value in column name"
-# Duplicate keys are reported as `already exists` (exit 3).
-check "duplicate key" 3 "${sql[@]}" "INSERT INTO patients (id, name) VALUES (1, 'again')"
-contains "duplicate key message" "kimberlite: already exists: duplicate key"
+# Every constraint violation (NOT NULL above, duplicate keys here) is `invalid argument` (exit 2).
+check "duplicate key" 2 "${sql[@]}" "INSERT INTO patients (id, name) VALUES (1, 'again')"
+contains "duplicate key message" "kimberlite: invalid argument: duplicate key value violates primary key of table patients: (id)=(1)"
 check "error mid-script" 2 "${sql[@]}" "INSERT INTO patients (id, name) VALUES (5, 'Barbara'); INSERT INTO patients (id, name) VALUES (6, NULL); INSERT INTO patients (id, name) VALUES (7, 'never')"
 contains "error mid-script first ran" "INSERT 1 (position 6)"
 contains "error mid-script names statement" "statement 2 of 3"
@@ -182,8 +182,8 @@ equals "rolled back output" "n
 -
 2
 (1 row)"
-check "failed transaction" 3 "${txn[@]}" "BEGIN; INSERT INTO t VALUES (1); COMMIT"
-contains "failed transaction error" "statement 2 of 3: duplicate key value violates primary key of table t: (1)"
+check "failed transaction" 2 "${txn[@]}" "BEGIN; INSERT INTO t VALUES (1); COMMIT"
+contains "failed transaction error" "statement 2 of 3: duplicate key value violates primary key of table t: (id)=(1)"
 contains "failed transaction rolled back" "was rolled back"
 check_input "repl transaction" 3 "BEGIN;
 INSERT INTO t VALUES (4);
