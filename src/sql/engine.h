@@ -6,10 +6,14 @@
 // Session::write() against the newest state and become one CommandRecord — one log record — each.
 // Time travel (AS OF POSITION/TIMESTAMP, FOR SYSTEM_TIME ...) picks the position per table reference.
 //
-// Thread-safety: an Engine is immutable after construction and may be shared by threads.
+// Parsed statements are cached by text (statement_cache.h), so a repeated statement is parsed once.
+//
+// Thread-safety: an Engine may be shared by threads; apart from its internally synchronised
+// statement cache it is immutable after construction.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -19,6 +23,7 @@
 #include "base/status.h"
 #include "kernel/value.h"
 #include "sql/session.h"
+#include "sql/statement_cache.h"
 
 namespace kmb::sql {
 
@@ -28,6 +33,11 @@ struct EngineOptions {
   std::uint64_t statement_size_max_bytes = 1 << 20;
   // WITH RECURSIVE: iterations of the recursive step before the query fails.
   std::uint64_t recursion_iterations_max = 10'000;
+  // Parsed statements kept for reuse (0 disables the cache), the longest text worth keeping, and
+  // the text all entries may hold together (bounding the ASTs' memory, which grows with it).
+  std::uint64_t statement_cache_entries_max = 512;
+  std::uint64_t statement_cache_text_max_bytes = 4096;
+  std::uint64_t statement_cache_total_text_max_bytes = 256 * 1024;
 };
 
 struct QueryResult {
@@ -52,8 +62,14 @@ class Engine {
   // Splits a script into statements (respecting quotes and comments) without executing them.
   static Result<std::vector<std::string>> split_statements(std::string_view script);
 
+  StatementCacheStats statement_cache_stats() const { return statement_cache_->stats(); }
+
  private:
+  // The statement parsed from `sql`, from the cache when it was parsed before.
+  Result<std::shared_ptr<const Statement>> parse(std::string_view sql) const;
+
   EngineOptions options_;
+  std::unique_ptr<StatementCache> statement_cache_;  // never null
 };
 
 }  // namespace kmb::sql

@@ -1,7 +1,8 @@
 #include "sql/execution/aggregate_operator.h"
 
-#include <map>
+#include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "sql/execution/arithmetic.h"
 #include "sql/execution/basic_operators.h"
@@ -21,8 +22,30 @@ struct ValueLess {
 
 struct AggregateState {
   std::int64_t count = 0;
+  // SUM/AVG of integers while the sum fits in a BIGINT: exact, and far cheaper than Value
+  // arithmetic (AVG would otherwise add DECIMALs). On overflow `accumulator` takes over from it.
+  std::optional<std::int64_t> integer_sum;
   Value accumulator;  // SUM/AVG running sum, MIN/MAX best so far
   std::set<Value, ValueLess> seen;  // DISTINCT
+};
+
+// Group keys are looked up by hash (equal keys: compare_values == 0 column by column, as RowLess
+// orders them, so NULLs form one group and 1 = 1.0).
+struct GroupKeyHash {
+  std::size_t operator()(const kernel::Row& key) const {
+    std::size_t hash = 0;
+    for (const Value& value : key) hash = hash * 31 + kernel::hash_value(value);
+    return hash;
+  }
+};
+
+struct GroupKeyEqual {
+  bool operator()(const kernel::Row& a, const kernel::Row& b) const {
+    for (std::size_t i = 0; i < a.size(); i++) {
+      if (kernel::compare_values(a[i], b[i]) != 0) return false;
+    }
+    return true;
+  }
 };
 
 // AVG over integers sums exactly as DECIMAL, so no intermediate overflow.
@@ -46,6 +69,18 @@ Status update(const AggregateSpec& spec, AggregateState& state, const Value& val
   switch (spec.function) {
     case AggregateFunction::sum:
     case AggregateFunction::avg: {
+      if (kernel::is_integer_type(value.type()) && state.accumulator.is_null()) {
+        std::int64_t sum = 0;
+        if (!__builtin_add_overflow(state.integer_sum.value_or(0), value.as_int(), &sum)) {
+          state.integer_sum = sum;
+          break;
+        }
+        // Out of BIGINT range: continue from the exact sum so far as the general path does (an
+        // error for SUM, DECIMAL for AVG).
+        KMB_ASSERT(state.integer_sum.has_value());
+        state.accumulator = for_sum(spec, Value::integer(*state.integer_sum));
+        state.integer_sum.reset();
+      }
       Value addend = for_sum(spec, value);
       if (state.accumulator.is_null()) {
         state.accumulator = std::move(addend);
@@ -66,7 +101,11 @@ Status update(const AggregateSpec& spec, AggregateState& state, const Value& val
   return Status::ok_status();
 }
 
-Result<Value> finish(const AggregateSpec& spec, const AggregateState& state) {
+Result<Value> finish(const AggregateSpec& spec, AggregateState& state) {
+  if (state.integer_sum) {
+    state.accumulator = for_sum(spec, Value::integer(*state.integer_sum));
+    state.integer_sum.reset();
+  }
   switch (spec.function) {
     case AggregateFunction::count_star:
     case AggregateFunction::count: return Value::integer(state.count);
@@ -89,16 +128,21 @@ Result<Value> finish(const AggregateSpec& spec, const AggregateState& state) {
 }  // namespace
 
 Status AggregateOperator::execute(const RowSink& sink) const {
-  std::map<kernel::Row, std::vector<AggregateState>, RowLess> groups(RowLess{groups_.size()});
+  // Rows find their group by hash; the groups are put in key order once, at the end.
+  std::unordered_map<kernel::Row, std::vector<AggregateState>, GroupKeyHash, GroupKeyEqual> groups;
+  kernel::Row key;
   KMB_TRY(child_->execute([&](kernel::Row& row) -> Result<bool> {
-    kernel::Row key;
-    key.reserve(groups_.size());
+    key.clear();
     for (const BoundExpressionPtr& group : groups_) {
       KMB_ASSIGN_OR_RETURN(Value value, evaluate(*group, row));
       key.push_back(std::move(value));
     }
-    auto [it, inserted] = groups.try_emplace(std::move(key), aggregates_.size());
-    if (inserted && groups.size() > rows_max_) return rows_limit_exceeded(rows_max_);
+    auto found = groups.find(key);
+    if (found == groups.end()) {
+      if (groups.size() >= rows_max_) return rows_limit_exceeded(rows_max_);
+      found = groups.try_emplace(key, aggregates_.size()).first;
+    }
+    std::vector<AggregateState>& states = found->second;
     for (std::size_t i = 0; i < aggregates_.size(); i++) {
       if (aggregates_[i].filter) {
         KMB_ASSIGN_OR_RETURN(bool keep, evaluate_predicate(*aggregates_[i].filter, row));
@@ -108,15 +152,20 @@ Status AggregateOperator::execute(const RowSink& sink) const {
       if (aggregates_[i].argument) {
         KMB_ASSIGN_OR_RETURN(argument, evaluate(*aggregates_[i].argument, row));
       }
-      KMB_TRY(update(aggregates_[i], it->second[i], argument));
+      KMB_TRY(update(aggregates_[i], states[i], argument));
     }
     return true;
   }));
   if (groups.empty() && groups_.empty()) groups.try_emplace(kernel::Row{}, aggregates_.size());
-  for (auto& [key, states] : groups) {
-    kernel::Row output = key;
+  std::vector<decltype(groups)::value_type*> ordered;
+  ordered.reserve(groups.size());
+  for (auto& group : groups) ordered.push_back(&group);
+  const RowLess less{groups_.size()};
+  std::sort(ordered.begin(), ordered.end(), [&](const auto* a, const auto* b) { return less(a->first, b->first); });
+  for (auto* group : ordered) {
+    kernel::Row output = group->first;
     for (std::size_t i = 0; i < aggregates_.size(); i++) {
-      KMB_ASSIGN_OR_RETURN(Value value, finish(aggregates_[i], states[i]));
+      KMB_ASSIGN_OR_RETURN(Value value, finish(aggregates_[i], group->second[i]));
       output.push_back(std::move(value));
     }
     KMB_ASSIGN_OR_RETURN(bool more, sink(output));

@@ -12,9 +12,10 @@ BinderContext PlannerContext::binder_context(const Scope* scope) const {
   const projection::ReadView* read_view = &view;
   context.now_micros = [read_view]() { return statement_now_micros(*read_view); };
   context.plan_subquery = [read_view, parameters = parameters, rows_max = rows_max, ctes = ctes,
-                           cache = cache_subqueries, iterations_max = recursion_iterations_max](
-                              const SelectNode& query, std::vector<OuterScope> enclosing) {
-    const PlannerContext inner{*read_view, parameters, rows_max, std::move(enclosing), ctes, cache, iterations_max};
+                           cache = cache_subqueries, iterations_max = recursion_iterations_max,
+                           pseudo = pseudo_columns](const SelectNode& query, std::vector<OuterScope> enclosing) {
+    const PlannerContext inner{*read_view, parameters, rows_max,       std::move(enclosing),
+                               ctes,       cache,      iterations_max, pseudo};
     return plan_subquery(query, inner);
   };
   return context;

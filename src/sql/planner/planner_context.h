@@ -27,6 +27,9 @@ struct PlannerContext {
   std::shared_ptr<const CteEntry> ctes;    // WITH names in scope, innermost first
   bool cache_subqueries = true;            // false while planning a recursive CTE's step
   std::uint64_t recursion_iterations_max = 10'000;  // EngineOptions::recursion_iterations_max
+  // False when the statement's text names no pseudo-column (names_pseudo_columns): table scans
+  // then leave _position, _actor, ... NULL instead of building them for every row.
+  bool pseudo_columns = true;
 
   // A binder context over `scope` (may be null) with the parameters, NOW() and subqueries.
   BinderContext binder_context(const Scope* scope) const;
