@@ -238,6 +238,7 @@ std::string encode_key_string(const RowKey& key) {
 
 std::string encode_index_key(const IndexDef& index, const Row& row) {
   Bytes encoded;
+  encoded.reserve(index.columns.size() * 9);
   for (const std::uint32_t column : index.columns) {
     KMB_ASSERT(column < row.size());
     encode_key(row[column], encoded);

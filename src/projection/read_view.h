@@ -72,6 +72,23 @@ class TableView {
   // Every version (tombstones included) whose lifetime [created_at, superseded_at) overlaps the
   // closed position range [from, to], ordered by key then created_at.
   virtual Status scan_history(Position from, Position to, const VersionVisitor& visit) const = 0;
+  // scan_history restricted to the primary keys within the bounds (same order).
+  virtual Status scan_history_key_range(Position from, Position to, const std::optional<KeyBound>& lower,
+                                        const std::optional<KeyBound>& upper, const VersionVisitor& visit) const = 0;
+  // scan_history restricted to one primary key: the versions of one row.
+  virtual Status scan_history_key(Position from, Position to, const kernel::RowKey& key,
+                                  const VersionVisitor& visit) const = 0;
+  // Whether scan_history_index may answer for history over [from, as_of()]: the index existed
+  // throughout, and every version in that range can be found through its entries (a row deleted
+  // before the index was built has no entry, yet its tombstone belongs to later history; versions
+  // superseded before the index was built have none either).
+  virtual bool index_covers_history(std::uint32_t index_id, Position from) const = 0;
+  // scan_history restricted to the rows that had an index key within the bounds at some position
+  // up to `to` (a superset of the versions whose values lie within the bounds: callers re-check
+  // their predicate), in scan_history's order. REQUIRES: index_covers_history(index_id, from).
+  virtual Status scan_history_index(Position from, Position to, std::uint32_t index_id,
+                                    const std::optional<KeyBound>& lower, const std::optional<KeyBound>& upper,
+                                    const VersionVisitor& visit) const = 0;
 };
 
 // One entry of the audit trail: one committed command record.

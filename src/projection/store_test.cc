@@ -248,6 +248,65 @@ TEST_F(StoreTest, SecondaryIndexCurrentAndAsOf) {
   EXPECT_EQ(ids(collect_index(*table("patients", added), by_ward)), (std::vector<std::int64_t>{5, 4, 1, 2}));
 }
 
+TEST_F(StoreTest, HistoryByKeyAndByIndex) {
+  apply(table_def("patients", {column("id", Type::bigint), column("name", Type::text, true), column("ward", Type::text)},
+                  {0}));
+  apply(kernel::CreateIndex{"patients", "by_ward", {"ward"}, false, false});
+  const std::uint32_t by_ward = index_id("patients", "by_ward");
+  const Position inserted =
+      apply(kernel::InsertRows{"patients", {{i(1), t("Ada"), t("A")}, {i(2), t("Bob"), t("B")}, {i(3), t("Cy"), t("A")}}});
+  const Position moved = apply(kernel::UpdateRows{"patients", {{i(1)}}, {{i(1), t("Ada"), t("B")}}});
+  const Position deleted = apply(kernel::DeleteRows{"patients", {{i(3)}}});
+  std::vector<RowVersion> found;
+  const VersionVisitor collect = [&found](const RowVersion& v) {
+    found.push_back(v);
+    return true;
+  };
+  const auto positions = [&found] {
+    std::vector<std::pair<std::int64_t, Position>> out;
+    for (const RowVersion& v : found) out.emplace_back(v.key[0].as_int(), v.created_at);
+    found.clear();
+    return out;
+  };
+  using Versions = std::vector<std::pair<std::int64_t, Position>>;
+  std::unique_ptr<TableView> view = table("patients", deleted);
+
+  // One key: that row's versions only, oldest first, within the range.
+  ASSERT_TRUE(view->scan_history_key(0, deleted, {i(1)}, collect).ok());
+  EXPECT_EQ(positions(), (Versions{{1, inserted}, {1, moved}}));
+  ASSERT_TRUE(view->scan_history_key(moved, deleted, {i(1)}, collect).ok());
+  EXPECT_EQ(positions(), (Versions{{1, moved}}));
+  ASSERT_TRUE(view->scan_history_key(0, deleted, {i(9)}, collect).ok());
+  ASSERT_TRUE(view->scan_history_key(0, deleted, {t("1")}, collect).ok());  // no such key type
+  EXPECT_EQ(positions(), Versions{});
+
+  // A key range, tombstones included.
+  ASSERT_TRUE(view->scan_history_key_range(0, deleted, bound({i(2)}), std::nullopt, collect).ok());
+  EXPECT_EQ(positions(), (Versions{{2, inserted}, {3, inserted}, {3, deleted}}));
+  ASSERT_TRUE(view->scan_history_key_range(deleted, deleted, bound({i(2)}), bound({i(2)}), collect).ok());
+  EXPECT_EQ(positions(), (Versions{{2, inserted}}));
+
+  // The index existed before the first row and before any DELETE: every row that ever had ward A,
+  // with all its versions in the range (callers re-check their predicate), the tombstone too.
+  EXPECT_TRUE(view->index_covers_history(by_ward, 0));
+  ASSERT_TRUE(view->scan_history_index(0, deleted, by_ward, bound({t("A")}), bound({t("A")}), collect).ok());
+  EXPECT_EQ(positions(), (Versions{{1, inserted}, {1, moved}, {3, inserted}, {3, deleted}}));
+  ASSERT_TRUE(view->scan_history_index(moved, deleted, by_ward, bound({t("B")}), bound({t("B")}), collect).ok());
+  EXPECT_EQ(positions(), (Versions{{1, moved}, {2, inserted}}));
+
+  // An index built after rows and a DELETE covers no history: versions superseded before it have
+  // no entries, and neither does the row deleted before it.
+  const Position indexed = apply(kernel::CreateIndex{"patients", "by_name", {"name"}, false, false});
+  const std::uint32_t by_name = index_id("patients", "by_name");
+  std::unique_ptr<TableView> later = table("patients", indexed);
+  EXPECT_FALSE(later->index_covers_history(by_name, 0));
+  EXPECT_FALSE(later->index_covers_history(by_name, indexed));
+  EXPECT_TRUE(later->index_covers_history(by_ward, 0));
+  // Not beyond its drop.
+  const Position dropped = apply(kernel::DropIndex{"by_ward", false});
+  EXPECT_FALSE(table("patients", dropped)->index_covers_history(by_ward, 0));
+}
+
 TEST_F(StoreTest, UniqueIndexLookupsThroughTheKernel) {
   apply(table_def("users", {column("id", Type::bigint), column("email", Type::text, false, true)}, {0}));
   apply(kernel::InsertRows{"users", {{i(1), t("a@x")}, {i(2), t("b@x")}}});

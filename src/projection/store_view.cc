@@ -1,5 +1,8 @@
 #include "projection/store_view.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "base/time_format.h"
 #include "kernel/rows.h"
 #include "projection/key_bounds.h"
@@ -88,22 +91,92 @@ class StoreTableView final : public TableView {
   }
 
   Status scan_history(Position from, Position to, const VersionVisitor& visit) const override {
+    return scan_history_key_range(from, to, std::nullopt, std::nullopt, visit);
+  }
+
+  Status scan_history_key_range(Position from, Position to, const std::optional<KeyBound>& lower,
+                                const std::optional<KeyBound>& upper, const VersionVisitor& visit) const override {
     // Nothing after the view's own position is history yet.
     to = std::min(to, as_of_);
     if (from > to) return Status();
+    const std::optional<std::string> start = lower_start(lower);
+    if (!start.has_value()) return Status();
     RowVersion scratch;
-    for (const auto& [key, chain] : data_.rows()) {
-      for (const StoredVersion& version : chain) {
-        if (version.created_at > to) break;
-        if (superseded_at(chain, version) <= from) continue;
-        materialize(key, chain, version, scratch);
-        if (!visit(scratch)) return Status();
-      }
+    const TableData::Rows& rows = data_.rows();
+    for (auto it = rows.lower_bound(*start); it != rows.end() && within_upper(it->first, upper); ++it) {
+      if (!visit_chain_history(it->first, it->second, from, to, scratch, visit)) break;
+    }
+    return Status();
+  }
+
+  Status scan_history_key(Position from, Position to, const kernel::RowKey& key,
+                          const VersionVisitor& visit) const override {
+    to = std::min(to, as_of_);
+    const std::optional<kernel::RowKey> coerced = kernel::coerce_key(def_, key);
+    if (from > to || !coerced.has_value()) return Status();
+    const std::string encoded = kernel::encode_key_string(*coerced);
+    const VersionChain* chain = data_.find(encoded);
+    if (chain == nullptr) return Status();
+    RowVersion scratch;
+    visit_chain_history(encoded, *chain, from, to, scratch, visit);
+    return Status();
+  }
+
+  bool index_covers_history(std::uint32_t index_id, Position from) const override {
+    const kernel::IndexDef* index = kernel::find_index_by_id(def_, index_id);
+    if (index == nullptr || data_.index(index_id) == nullptr) return false;
+    // Entries exist from the index's creation until its drop. Versions older than the index have
+    // entries only if they were still live when it was built, so the range must start after the
+    // index unless the table had no rows before it; a tombstone older than the index has no entry
+    // of the row it deleted.
+    const bool versions_covered = index->created_at <= from || index->created_at < data_.first_version_at();
+    return versions_covered && as_of_ < index->dropped_at && index->created_at < data_.first_tombstone_at();
+  }
+
+  Status scan_history_index(Position from, Position to, std::uint32_t index_id, const std::optional<KeyBound>& lower,
+                            const std::optional<KeyBound>& upper, const VersionVisitor& visit) const override {
+    KMB_ASSERT(index_covers_history(index_id, from));
+    to = std::min(to, as_of_);
+    if (from > to) return Status();
+    const SecondaryIndex* index = data_.index(index_id);
+    KMB_ASSERT(index != nullptr);
+    const std::optional<std::string> start = lower_start(lower);
+    if (!start.has_value()) return Status();
+    // Every row with an entry opened by `to`: a version visible in [from, to] has its entry, and a
+    // tombstone has the entry of the row it deleted (index_covers_history). Entries sort by index
+    // key, so the primary keys are collected and visited in key order, each once.
+    std::vector<std::string_view> primary_keys;
+    for (auto it = index->entries().lower_bound(*start); it != index->entries().end(); ++it) {
+      const std::string_view entry_key = it->first;
+      if (!within_upper(entry_key.substr(0, it->second.index_key_size), upper)) break;
+      KMB_ASSERT(!it->second.intervals.empty());
+      if (it->second.intervals.front().from > to) continue;
+      primary_keys.push_back(entry_key.substr(it->second.index_key_size));
+    }
+    std::sort(primary_keys.begin(), primary_keys.end());
+    primary_keys.erase(std::unique(primary_keys.begin(), primary_keys.end()), primary_keys.end());
+    RowVersion scratch;
+    for (const std::string_view primary_key : primary_keys) {
+      const VersionChain* chain = data_.find(primary_key);
+      KMB_ASSERT(chain != nullptr);
+      if (!visit_chain_history(primary_key, *chain, from, to, scratch, visit)) break;
     }
     return Status();
   }
 
  private:
+  // Visits the versions of one key whose lifetime overlaps [from, to]; false once `visit` stops.
+  bool visit_chain_history(std::string_view key, const VersionChain& chain, Position from, Position to,
+                           RowVersion& scratch, const VersionVisitor& visit) const {
+    for (const StoredVersion& version : chain) {
+      if (version.created_at > to) break;
+      if (superseded_at(chain, version) <= from) continue;
+      materialize(key, chain, version, scratch);
+      if (!visit(scratch)) return false;
+    }
+    return true;
+  }
+
   void materialize(std::string_view key, const VersionChain& chain, const StoredVersion& version,
                    RowVersion& out) const {
     decode_stored_row_into(def_, version.row, out.row);

@@ -79,6 +79,8 @@ void TableData::apply_change(const kernel::TableDef& table, const kernel::RowCha
   version.operation = change.operation();
   encode_stored_row(change.after.has_value() ? *change.after : *change.before, version.row);
   if (chain.capacity() == 0) chain.reserve(1);
+  if (version.tombstone()) first_tombstone_at_ = std::min(first_tombstone_at_, position);
+  first_version_at_ = std::min(first_version_at_, position);
   chain.push_back(std::move(version));
 
   kernel::Row before_scratch;
@@ -139,6 +141,10 @@ VersionChain& TableData::chain_for(const std::string& key) {
 void TableData::append_chain(std::string key, VersionChain chain) {
   KMB_ASSERT(!chain.empty());
   KMB_ASSERT(rows_.empty() || rows_.rbegin()->first < key);
+  for (const StoredVersion& version : chain) {
+    if (version.tombstone()) first_tombstone_at_ = std::min(first_tombstone_at_, version.created_at);
+    first_version_at_ = std::min(first_version_at_, version.created_at);
+  }
   auto it = rows_.emplace_hint(rows_.end(), std::move(key), std::move(chain));
   by_key_.insert(&*it);
 }

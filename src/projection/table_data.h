@@ -66,6 +66,11 @@ class TableData {
   const StoredVersion* live_version(std::string_view key) const;
   // nullptr if the index was never built (it does not exist in this table).
   const SecondaryIndex* index(std::uint32_t index_id) const;
+  // The position of the oldest DELETE (tombstone) of any row, position_max when there is none.
+  // An index built later has no entry for a row deleted before it (see index_covers_history).
+  Position first_tombstone_at() const { return first_tombstone_at_; }
+  // The position of the oldest version of any row, position_max while the table never had a row.
+  Position first_version_at() const { return first_version_at_; }
 
  private:
   VersionChain& chain_for(const std::string& key);
@@ -74,6 +79,8 @@ class TableData {
   // Every entry of rows_ (map nodes never move, and keys are never removed: history stays).
   KeyIndex<Rows::value_type> by_key_;
   std::map<std::uint32_t, SecondaryIndex> indexes_;
+  Position first_tombstone_at_ = kernel::position_max;
+  Position first_version_at_ = kernel::position_max;
 };
 
 void encode_stored_row(const kernel::Row& row, Bytes& out);

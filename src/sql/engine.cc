@@ -2,6 +2,7 @@
 
 #include "sql/engine_internal.h"
 #include "sql/execution/query_guard.h"
+#include "sql/execution/table_scan.h"
 #include "sql/execution/write_executor.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/ddl_planner.h"
@@ -166,7 +167,19 @@ Result<std::vector<std::string>> explain_statement(const Statement& statement, c
 
 }  // namespace
 
-Engine::Engine(const EngineOptions& options) : options_(options) {}
+Engine::Engine(const EngineOptions& options)
+    : options_(options),
+      statement_cache_(std::make_unique<StatementCache>(options.statement_cache_entries_max,
+                                                        options.statement_cache_text_max_bytes,
+                                                        options.statement_cache_total_text_max_bytes)) {}
+
+Result<std::shared_ptr<const Statement>> Engine::parse(std::string_view sql) const {
+  if (std::shared_ptr<const Statement> cached = statement_cache_->find(sql)) return cached;
+  KMB_ASSIGN_OR_RETURN(Statement statement, parse_statement(sql, ParserOptions{options_.expression_depth_max}));
+  auto parsed = std::make_shared<const Statement>(std::move(statement));
+  statement_cache_->insert(sql, parsed);
+  return parsed;
+}
 
 Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
                                     std::span<const kernel::Value> parameters, const AuditContext& audit,
@@ -175,7 +188,8 @@ Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
     return resource_exhausted("statement is " + std::to_string(sql.size()) + " bytes; the limit is " +
                               std::to_string(options_.statement_size_max_bytes));
   }
-  KMB_ASSIGN_OR_RETURN(Statement statement, parse_statement(sql, ParserOptions{options_.expression_depth_max}));
+  KMB_ASSIGN_OR_RETURN(std::shared_ptr<const Statement> parsed, parse(sql));
+  const Statement& statement = *parsed;
   if (const auto* transaction_control = std::get_if<TransactionStatement>(&statement.node)) {
     return internal::transaction_outside_connection(*transaction_control);
   }
@@ -208,7 +222,7 @@ Result<QueryResult> execute_autocommit(Session& session, const Statement& statem
   if (is_select || explain) {
     KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, session.read_view());
     const PlannerContext context{*view, parameters, options.result_rows_max, {}, nullptr, true,
-                                 options.recursion_iterations_max, nullptr, 0, guard};
+                                 options.recursion_iterations_max, nullptr, 0, guard, names_pseudo_columns(sql)};
     if (explain) {
       KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
       return explain_result(lines);
@@ -223,7 +237,8 @@ Result<QueryResult> execute_autocommit(Session& session, const Statement& statem
       session.write(
           [&](const projection::ReadView& latest) -> Result<kernel::CommandRecord> {
             const PlannerContext context{latest, parameters, options.result_rows_max, {}, nullptr, true,
-                                         options.recursion_iterations_max, nullptr, 0, guard};
+                                         options.recursion_iterations_max, nullptr, 0, guard,
+                                         names_pseudo_columns(sql)};
             KMB_ASSIGN_OR_RETURN(work, plan_and_run_write(statement, context));
             committed = !work.commands.empty();
             return kernel::CommandRecord{audit.actor, std::string(sql), std::move(work.commands)};

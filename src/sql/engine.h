@@ -7,11 +7,15 @@
 // on a Connection, all writes of a transaction become one CommandRecord (connection.h).
 // Time travel (AS OF POSITION/TIMESTAMP, FOR SYSTEM_TIME ...) picks the position per table reference.
 //
-// Thread-safety: an Engine is immutable after construction and may be shared by threads.
+// Parsed statements are cached by text (statement_cache.h), so a repeated statement is parsed once.
+//
+// Thread-safety: an Engine may be shared by threads; apart from its internally synchronised
+// statement cache it is immutable after construction.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,6 +26,7 @@
 #include "io/clock.h"
 #include "kernel/value.h"
 #include "sql/session.h"
+#include "sql/statement_cache.h"
 
 namespace kmb::sql {
 
@@ -40,6 +45,11 @@ struct EngineOptions {
   std::uint64_t query_time_max_ms = 0;
   // The time source for query_time_max_ms (not owned; must outlive the engine).
   io::Clock* clock = nullptr;
+  // Parsed statements kept for reuse (0 disables the cache), the longest text worth keeping, and
+  // the text all entries may hold together (bounding the ASTs' memory, which grows with it).
+  std::uint64_t statement_cache_entries_max = 512;
+  std::uint64_t statement_cache_text_max_bytes = 4096;
+  std::uint64_t statement_cache_total_text_max_bytes = 256 * 1024;
 };
 
 // Per-statement controls for Engine::execute.
@@ -82,8 +92,14 @@ class Engine {
   // Splits a script into statements (respecting quotes and comments) without executing them.
   static Result<std::vector<std::string>> split_statements(std::string_view script);
 
+  StatementCacheStats statement_cache_stats() const { return statement_cache_->stats(); }
+
  private:
+  // The statement parsed from `sql`, from the cache when it was parsed before.
+  Result<std::shared_ptr<const Statement>> parse(std::string_view sql) const;
+
   EngineOptions options_;
+  std::unique_ptr<StatementCache> statement_cache_;  // never null
 };
 
 }  // namespace kmb::sql

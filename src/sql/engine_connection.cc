@@ -80,12 +80,12 @@ Result<QueryResult> Engine::execute(Connection& connection, std::string_view sql
     if (transaction && !transaction->failed()) transaction->fail(status);
     return status;
   }
-  Result<Statement> parsed = parse_statement(sql, ParserOptions{options_.expression_depth_max});
+  Result<std::shared_ptr<const Statement>> parsed = parse(sql);
   if (!parsed.ok()) {
     if (transaction && !transaction->failed()) transaction->fail(parsed.status());
     return parsed.status();
   }
-  const Statement& statement = *parsed;
+  const Statement& statement = **parsed;
   if (const auto* control = std::get_if<TransactionStatement>(&statement.node)) {
     switch (control->kind) {
       case TransactionStatement::Kind::begin: {

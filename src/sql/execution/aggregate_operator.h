@@ -3,8 +3,9 @@
 // Without GROUP BY there is exactly one output row, also for empty input (COUNT 0, others NULL).
 //
 // NULL arguments are ignored. SUM of integers is BIGINT with an overflow check; AVG of integers
-// is DOUBLE (accumulated exactly as DECIMAL first); SUM and AVG of DECIMAL stay DECIMAL; of
-// REAL/DOUBLE they are DOUBLE. DISTINCT aggregates see each distinct argument value once.
+// is DOUBLE (accumulated exactly: in a BIGINT while the sum fits, then as DECIMAL); SUM and AVG of
+// DECIMAL stay DECIMAL; of REAL/DOUBLE they are DOUBLE. DISTINCT aggregates see each distinct
+// argument value once. Rows find their group by hash; groups are sorted once, at the end.
 //
 // Thread-safety: see operator.h.
 #pragma once

@@ -12,11 +12,24 @@ Value as_bigint(kernel::Position position) { return Value::integer(static_cast<s
 
 }  // namespace
 
-kernel::Row TableScanOperator::make_row(const projection::RowVersion& version) const {
-  kernel::Row row;
+bool names_pseudo_columns(std::string_view sql) {
+  for (std::size_t at = sql.find('_'); at != std::string_view::npos; at = sql.find('_', at + 1)) {
+    for (const PseudoColumn& pseudo : pseudo_columns) {
+      if (kernel::identifier_equal(sql.substr(at, pseudo.name.size()), pseudo.name)) return true;
+    }
+  }
+  return false;
+}
+
+void TableScanOperator::make_row(const projection::RowVersion& version, kernel::Row& row) const {
+  row.clear();
   row.reserve(columns_.size() + pseudo_columns.size());
   for (std::uint32_t column : columns_) {
     row.push_back(column < version.row.size() ? version.row[column] : Value::null());
+  }
+  if (!fill_pseudo_columns_) {
+    row.resize(columns_.size() + pseudo_columns.size());
+    return;
   }
   row.push_back(as_bigint(version.created_at));
   row.push_back(Value::timestamp(static_cast<std::int64_t>(version.created_ns / 1000)));
@@ -24,17 +37,19 @@ kernel::Row TableScanOperator::make_row(const projection::RowVersion& version) c
   row.push_back(Value::text(version.reason));
   row.push_back(Value::text(version.operation));
   row.push_back(version.superseded_at == kernel::position_max ? Value::null() : as_bigint(version.superseded_at));
-  return row;
 }
 
 Status TableScanOperator::scan_versions(const VersionSink& sink) const {
   Status failure;
+  // One row buffer for the whole scan: a sink that keeps a row moves it away (it is then rebuilt),
+  // one that does not (filters, aggregates) leaves its capacity for the next row.
+  kernel::Row row;
   const projection::VersionVisitor visit = [&](const projection::RowVersion& version) {
     if (Status tick = guard_tick(guard_); !tick.ok()) {
       failure = tick;
       return false;
     }
-    kernel::Row row = make_row(version);
+    make_row(version, row);
     Result<bool> more = sink(version, row);
     if (!more.ok()) {
       failure = more.status();
@@ -45,7 +60,18 @@ Status TableScanOperator::scan_versions(const VersionSink& sink) const {
   Status status;
   if (time_.history) {
     if (time_.empty) return Status::ok_status();
-    status = table_->scan_history(time_.from, time_.to, visit);
+    switch (path_.kind) {
+      case AccessPath::Kind::sequential: status = table_->scan_history(time_.from, time_.to, visit); break;
+      case AccessPath::Kind::primary_key_lookup:
+        status = table_->scan_history_key(time_.from, time_.to, path_.key, visit);
+        break;
+      case AccessPath::Kind::primary_key_range:
+        status = table_->scan_history_key_range(time_.from, time_.to, path_.lower, path_.upper, visit);
+        break;
+      case AccessPath::Kind::index_range:
+        status = table_->scan_history_index(time_.from, time_.to, path_.index_id, path_.lower, path_.upper, visit);
+        break;
+    }
   } else {
     switch (path_.kind) {
       case AccessPath::Kind::sequential: status = table_->scan(visit); break;
@@ -71,7 +97,7 @@ Status TableScanOperator::execute(const RowSink& sink) const {
 std::string TableScanOperator::describe() const {
   const std::string& name = table_->def().name;
   std::string text;
-  if (time_.history) {
+  if (time_.history && path_.kind == AccessPath::Kind::sequential) {
     text = "HistoryScan " + name + " [" + std::to_string(time_.from) + ", " + std::to_string(time_.to) + "]";
   } else {
     switch (path_.kind) {

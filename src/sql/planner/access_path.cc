@@ -218,7 +218,8 @@ std::optional<Value> exact_key_value(const Value& value, const kernel::ColumnDef
 
 AccessPath choose_access_path(const kernel::TableDef& def, kernel::Position as_of,
                               std::span<const BoundExpression* const> conjuncts,
-                              const std::function<std::optional<std::uint32_t>(std::uint32_t)>& column_of_slot) {
+                              const std::function<std::optional<std::uint32_t>(std::uint32_t)>& column_of_slot,
+                              const std::function<bool(const kernel::IndexDef&)>& index_usable) {
   std::vector<KeyPredicate> predicates;
   for (const BoundExpression* conjunct : conjuncts) {
     if (std::optional<KeyPredicate> predicate = key_predicate(*conjunct, def, column_of_slot)) {
@@ -245,7 +246,8 @@ AccessPath choose_access_path(const kernel::TableDef& def, kernel::Position as_o
     }
   }
   for (const kernel::IndexDef& index : def.indexes) {
-    if (!(index.created_at <= as_of && as_of < index.dropped_at)) continue;
+    const bool usable = index_usable ? index_usable(index) : index.created_at <= as_of && as_of < index.dropped_at;
+    if (!usable) continue;
     KeyRange range = build_range(index.columns, predicates, def);
     if (!range.useful() || (best && !better(range, *best))) continue;
     best_path = range_path(AccessPath::Kind::index_range, range);

@@ -41,10 +41,12 @@ struct AccessPath {
 };
 
 // `column_of_slot` maps a row slot to its index in def.columns (nullopt for slots of other tables
-// and pseudo-columns).
+// and pseudo-columns). A secondary index is a candidate when `index_usable` accepts it; without
+// it, when the index is alive at `as_of` (history scans pass TableView::index_covers_history).
 AccessPath choose_access_path(const kernel::TableDef& def, kernel::Position as_of,
                               std::span<const BoundExpression* const> conjuncts,
-                              const std::function<std::optional<std::uint32_t>(std::uint32_t)>& column_of_slot);
+                              const std::function<std::optional<std::uint32_t>(std::uint32_t)>& column_of_slot,
+                              const std::function<bool(const kernel::IndexDef&)>& index_usable = nullptr);
 
 // `value` converted exactly to `column`'s type, or nullopt when it has no exact equivalent.
 std::optional<kernel::Value> exact_key_value(const kernel::Value& value, const kernel::ColumnDef& column);

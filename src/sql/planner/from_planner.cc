@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "sql/execution/basic_operators.h"
 #include "sql/execution/join_operator.h"
 #include "sql/planner/cte_planner.h"
 #include "sql/planner/view_planner.h"
@@ -26,6 +27,14 @@ bool reads_only(const BoundExpression& expression, std::uint32_t from, std::uint
     if (!reads_only(*child, from, to)) return false;
   }
   return true;
+}
+
+bool reads_a_column(const BoundExpression& expression) {
+  if (expression.kind == BoundKind::column) return true;
+  for (const BoundExpressionPtr& child : expression.children) {
+    if (reads_a_column(*child)) return true;
+  }
+  return false;
 }
 
 void shift_slots(BoundExpression& expression, std::uint32_t by) {
@@ -108,23 +117,34 @@ Result<BoundExpressionPtr> bind_using(const std::vector<Identifier>& columns, co
 }
 
 // Builds operators for one FROM item, consuming its table sources in order.
+//
+// With `push_down` (the FROM clause joins tables), the WHERE conjuncts that read only one table's
+// columns also filter that table's rows before they reach a join, so joins buffer and probe only
+// rows that can qualify. Not for a table on the NULL-supplying side of an outer join: removing its
+// rows early would turn matches into NULL-padded rows that a conjunct such as `x IS NULL` accepts.
+// The whole WHERE clause is still applied above the joins.
 class FromBuilder {
  public:
-  FromBuilder(std::vector<TableSource> sources, std::span<const BoundExpression* const> conjuncts,
+  FromBuilder(std::vector<TableSource> sources, std::span<const BoundExpression* const> conjuncts, bool push_down,
               const PlannerContext& context)
-      : sources_(std::move(sources)), conjuncts_(conjuncts), context_(context) {}
+      : sources_(std::move(sources)), conjuncts_(conjuncts), push_down_(push_down), context_(context) {}
 
-  Result<SubPlan> build(const TableRef& reference) {
+  // `null_supplying`: the item is (inside) the NULL-padded side of an enclosing outer join.
+  Result<SubPlan> build(const TableRef& reference, bool null_supplying = false) {
     if (reference.kind != TableRef::Kind::join) {
       KMB_ASSERT(next_ < sources_.size());
       SubPlan plan;
       ScopeTable table = sources_[next_].scope_table;
       plan.root = make_scan(std::move(sources_[next_++]), conjuncts_, context_);
+      if (push_down_ && !null_supplying) plan.root = filter_early(std::move(plan.root), table);
       KMB_TRY(plan.scope.add_table(std::move(table)));
       return plan;
     }
-    KMB_ASSIGN_OR_RETURN(SubPlan left, build(*reference.left));
-    KMB_ASSIGN_OR_RETURN(SubPlan right, build(*reference.right));
+    const JoinType type = reference.join_type;
+    const bool left_nulls = null_supplying || type == JoinType::right || type == JoinType::full;
+    const bool right_nulls = null_supplying || type == JoinType::left || type == JoinType::full;
+    KMB_ASSIGN_OR_RETURN(SubPlan left, build(*reference.left, left_nulls));
+    KMB_ASSIGN_OR_RETURN(SubPlan right, build(*reference.right, right_nulls));
     return join(std::move(left), std::move(right), reference.join_type, reference.condition.get(),
                 reference.using_columns);
   }
@@ -157,8 +177,24 @@ class FromBuilder {
   }
 
  private:
+  // `scan` under a filter of the conjuncts that read only `table`'s columns (none: `scan` itself).
+  OperatorPtr filter_early(OperatorPtr scan, const ScopeTable& table) const {
+    const std::uint32_t first = table.first_slot;
+    const std::uint32_t end = first + static_cast<std::uint32_t>(table.columns.size());
+    BoundExpressionPtr predicate;
+    for (const BoundExpression* conjunct : conjuncts_) {
+      if (!reads_a_column(*conjunct) || !reads_only(*conjunct, first, end)) continue;
+      BoundExpressionPtr local = copy_bound(*conjunct);
+      shift_slots(*local, first);
+      predicate = make_and(std::move(predicate), std::move(local));
+    }
+    if (!predicate) return scan;
+    return std::make_unique<FilterOperator>(std::move(scan), std::move(predicate));
+  }
+
   std::vector<TableSource> sources_;
   std::span<const BoundExpression* const> conjuncts_;
+  bool push_down_ = false;
   const PlannerContext& context_;
   std::size_t next_ = 0;
 };
@@ -225,7 +261,8 @@ Result<FromPlan> plan_from(const std::vector<std::unique_ptr<TableRef>>& from, c
     KMB_ASSIGN_OR_RETURN(plan.where, binder.bind_condition(*where, "WHERE"));
     split_conjuncts(*plan.where, conjuncts);
   }
-  FromBuilder builder(std::move(sources), conjuncts, context);
+  const bool joins = from.size() > 1 || from[0]->kind == TableRef::Kind::join;
+  FromBuilder builder(std::move(sources), conjuncts, joins, context);
   KMB_ASSIGN_OR_RETURN(SubPlan combined, builder.build(*from[0]));
   for (std::size_t i = 1; i < from.size(); i++) {
     KMB_ASSIGN_OR_RETURN(SubPlan next, builder.build(*from[i]));

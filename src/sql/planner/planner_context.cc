@@ -13,10 +13,10 @@ BinderContext PlannerContext::binder_context(const Scope* scope) const {
   context.now_micros = [read_view]() { return statement_now_micros(*read_view); };
   context.plan_subquery = [read_view, parameters = parameters, rows_max = rows_max, ctes = ctes,
                            cache = cache_subqueries, iterations_max = recursion_iterations_max,
-                           dependencies = dependencies, view_depth = view_depth,
-                           guard = guard](const SelectNode& query, std::vector<OuterScope> enclosing) {
+                           dependencies = dependencies, view_depth = view_depth, guard = guard,
+                           pseudo = pseudo_columns](const SelectNode& query, std::vector<OuterScope> enclosing) {
     const PlannerContext inner{*read_view,     parameters,   rows_max,   std::move(enclosing), ctes, cache,
-                               iterations_max, dependencies, view_depth, guard};
+                               iterations_max, dependencies, view_depth, guard,                pseudo};
     return plan_subquery(query, inner);
   };
   return context;

@@ -32,6 +32,9 @@ struct PlannerContext {
   std::vector<std::string>* dependencies = nullptr;
   std::uint32_t view_depth = 0;  // views being expanded around this query (view_planner.h)
   QueryGuard* guard = nullptr;  // the statement's memory, time and cancellation limits; null: none
+  // False when the statement's text names no pseudo-column (names_pseudo_columns): table scans
+  // then leave _position, _actor, ... NULL instead of building them for every row.
+  bool pseudo_columns = true;
 
   // A binder context over `scope` (may be null) with the parameters, NOW() and subqueries.
   BinderContext binder_context(const Scope* scope) const;

@@ -144,7 +144,8 @@ TEST_F(PlannerTest, IndexesFollowTimeTravel) {
             "PrimaryKeyLookup patients (id = 1) AS OF POSITION " + before);
   run("DROP INDEX idx_patients_age");
   EXPECT_EQ(scan("SELECT * FROM patients WHERE age = 30"), "SeqScan patients");
-  EXPECT_EQ(scan("SELECT * FROM patients FOR SYSTEM_TIME ALL WHERE id = 1"), "HistoryScan patients [1, 12]");
+  EXPECT_EQ(scan("SELECT * FROM patients FOR SYSTEM_TIME ALL WHERE id = 1"), "PrimaryKeyLookup patients (id = 1) HISTORY [1, 12]");
+  EXPECT_EQ(scan("SELECT * FROM patients FOR SYSTEM_TIME ALL WHERE age = 30"), "HistoryScan patients [1, 12]");
 }
 
 TEST_F(PlannerTest, PlanShapes) {
@@ -163,8 +164,18 @@ TEST_F(PlannerTest, PlanShapes) {
             (Rows{"Sort name DESC NULLS FIRST", "  Distinct", "    Projection name", "      SeqScan patients AS p"}));
   EXPECT_EQ(plan("SELECT 1"), (Rows{"Projection 1", "  SingleRow"}));
   EXPECT_EQ(plan("SELECT p.name FROM patients p JOIN visits v ON v.patient = p.id WHERE p.id = 1"),
-            (Rows{"Projection name", "  Filter (id = 1)", "    HashJoin INNER (patient = id)",
-                  "      PrimaryKeyLookup patients (id = 1) AS p", "      SeqScan visits AS v"}));
+            (Rows{"Projection name", "  Filter (id = 1)", "    HashJoin INNER (patient = id)", "      Filter (id = 1)",
+                  "        PrimaryKeyLookup patients (id = 1) AS p", "      SeqScan visits AS v"}));
+  // A conjunct on one table filters it below the joins, except on the NULL-supplying side of an
+  // outer join.
+  EXPECT_EQ(plan("SELECT p.name FROM patients p JOIN visits v ON v.patient = p.id WHERE v.patient > 1 AND p.age > 2"),
+            (Rows{"Projection name", "  Filter ((patient > 1) AND (age > 2))", "    HashJoin INNER (patient = id)",
+                  "      Filter (age > 2)", "        SeqScan patients AS p", "      Filter (patient > 1)",
+                  "        PrimaryKeyRange visits (patient > 1] AS v"}));
+  EXPECT_EQ(plan("SELECT p.name FROM patients p LEFT JOIN visits v ON v.patient = p.id WHERE v.patient IS NULL "
+                 "AND p.age > 2"),
+            (Rows{"Projection name", "  Filter ((patient IS NULL) AND (age > 2))", "    HashJoin LEFT (patient = id)",
+                  "      Filter (age > 2)", "        SeqScan patients AS p", "      SeqScan visits AS v"}));
   // Joins without an equality between the two sides stay nested loops.
   EXPECT_EQ(plan("SELECT p.name FROM patients p LEFT JOIN visits v ON v.patient > p.id"),
             (Rows{"Projection name", "  NestedLoopJoin LEFT (patient > id)", "    SeqScan patients AS p",

@@ -86,8 +86,12 @@ Result<TableSource> bind_table_source(const TableRef& reference, const PlannerCo
   if (is_audit_table(reference.name.name)) return bind_audit_source(reference, context);
   TableSource source;
   if (!context.view.position()) return table_does_not_exist(reference, source.time);
-  KMB_ASSIGN_OR_RETURN(source.time,
-                       resolve_time_travel(reference.time_travel, context.view, context.binder_context(nullptr)));
+  if (reference.time_travel.kind == TimeTravel::Kind::latest) {
+    source.time.as_of = *context.view.position();  // as resolve_time_travel, without a binder context
+  } else {
+    KMB_ASSIGN_OR_RETURN(source.time,
+                         resolve_time_travel(reference.time_travel, context.view, context.binder_context(nullptr)));
+  }
   Result<std::unique_ptr<projection::TableView>> table = context.view.table(reference.name.name, source.time.as_of);
   if (!table.ok()) {
     if (table.status().code() == StatusCode::not_found) return table_does_not_exist(reference, source.time);
@@ -98,6 +102,8 @@ Result<TableSource> bind_table_source(const TableRef& reference, const PlannerCo
   if (!identifier_matches(reference.name, def.name)) return table_does_not_exist(reference, source.time);
   source.scope_table.name = reference.alias ? reference.alias->name : def.name;
   if (context.dependencies != nullptr) context.dependencies->push_back(def.name);
+  source.columns.reserve(def.columns.size());
+  source.scope_table.columns.reserve(def.columns.size() + pseudo_columns.size());
   for (std::uint32_t i = 0; i < def.columns.size(); i++) {
     const kernel::ColumnDef& column = def.columns[i];
     if (!column.alive_at(source.table->as_of())) continue;
@@ -152,10 +158,16 @@ OperatorPtr make_scan(TableSource source, std::span<const BoundExpression* const
   AccessPath path;
   if (!source.time.history) {
     path = choose_access_path(source.table->def(), source.table->as_of(), conjuncts, column_of_slot);
+  } else if (!source.time.empty) {
+    // Row history by key: the same key predicates bound which rows' version chains are read.
+    const projection::TableView& table = *source.table;
+    const kernel::Position from = source.time.from;
+    path = choose_access_path(table.def(), table.as_of(), conjuncts, column_of_slot,
+                              [&](const kernel::IndexDef& index) { return table.index_covers_history(index.id, from); });
   }
   return std::make_unique<TableScanOperator>(std::move(source.table), source.scope_table.name,
                                              std::move(source.columns), std::move(path), std::move(source.time),
-                                             context.guard);
+                                             context.pseudo_columns, context.guard);
 }
 
 }  // namespace kmb::sql

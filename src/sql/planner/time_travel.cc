@@ -14,6 +14,13 @@ using kernel::Value;
 enum class PointKind { position, timestamp, either };
 
 Result<Value> evaluate_point(const ParsedExpression& expression, const BinderContext& context) {
+  // A literal or a given parameter is its own value (the common AS OF POSITION $1), without the
+  // cost of binding; anything else, errors included, goes through the binder.
+  if (expression.kind == ExpressionKind::constant) return expression.value;
+  const std::uint32_t parameter = expression.parameter_index;
+  if (expression.kind == ExpressionKind::parameter && parameter >= 1 && parameter <= context.parameters.size()) {
+    return context.parameters[parameter - 1];
+  }
   BinderContext constant_context = context;
   constant_context.scope = nullptr;
   ExpressionBinder binder(constant_context);

@@ -144,6 +144,22 @@ class OverlayTableView final : public TableView {
   Status scan_history(Position from, Position to, const VersionVisitor& visit) const override {
     return base_->scan_history(from, to, visit);
   }
+  // History is the committed log's: the transaction's own writes have no position yet.
+  Status scan_history_key_range(Position from, Position to, const std::optional<KeyBound>& lower,
+                                const std::optional<KeyBound>& upper, const VersionVisitor& visit) const override {
+    return base_->scan_history_key_range(from, to, lower, upper, visit);
+  }
+  Status scan_history_key(Position from, Position to, const kernel::RowKey& key,
+                          const VersionVisitor& visit) const override {
+    return base_->scan_history_key(from, to, key, visit);
+  }
+  bool index_covers_history(std::uint32_t index_id, Position from) const override {
+    return base_->index_covers_history(index_id, from);
+  }
+  Status scan_history_index(Position from, Position to, std::uint32_t index_id, const std::optional<KeyBound>& lower,
+                            const std::optional<KeyBound>& upper, const VersionVisitor& visit) const override {
+    return base_->scan_history_index(from, to, index_id, lower, upper, visit);
+  }
 
  private:
   std::string index_entry(std::uint32_t index_id, const kernel::Row& row, const std::string& key) const {
