@@ -6,6 +6,7 @@
 #include "sql/execution/write_executor.h"
 #include "sql/parser/parser.h"
 #include "sql/planner/ddl_planner.h"
+#include "sql/planner/insert_or_replace.h"
 #include "sql/planner/on_conflict_planner.h"
 #include "sql/planner/returning_planner.h"
 #include "sql/planner/select_planner.h"
@@ -85,10 +86,10 @@ Status add_returning(const std::vector<SelectItem>& items, const kernel::TableDe
 // of conflicting rows; returns the rows written (inserted, then updated), for RETURNING.
 Result<std::vector<kernel::Row>> apply_upsert(const OnConflict& conflict, const InsertPlan& plan, WriteOutcome& outcome,
                                               const PlannerContext& context, WriteWork& work) {
-  KMB_ASSIGN_OR_RETURN(OnConflictPlan conflict_plan, plan_on_conflict(conflict, plan, context));
+  KMB_ASSIGN_OR_RETURN(OnConflictPlan conflict_plan, plan_conflict_clause(conflict, plan, context));
   std::vector<kernel::Row> rows;
   if (outcome.command) rows = std::move(std::get<kernel::InsertRows>(*outcome.command).rows);
-  KMB_ASSIGN_OR_RETURN(UpsertResult upsert, apply_on_conflict(conflict_plan, plan, std::move(rows)));
+  KMB_ASSIGN_OR_RETURN(UpsertResult upsert, apply_conflict_clause(conflict, conflict_plan, plan, std::move(rows)));
   std::vector<kernel::Row> written = upsert.inserted;
   written.insert(written.end(), upsert.update.rows.begin(), upsert.update.rows.end());
   work.rows = written.size();
@@ -101,7 +102,7 @@ Result<std::vector<kernel::Row>> apply_upsert(const OnConflict& conflict, const 
 
 Result<WriteWork> plan_and_run_write(const Statement& statement, const PlannerContext& context) {
   WriteWork work;
-  if (is_ddl(statement)) {
+  if (is_ddl(statement) || std::holds_alternative<ReindexStatement>(statement.node)) {  // REINDEX: no commands
     KMB_ASSIGN_OR_RETURN(DdlPlan plan, plan_ddl(statement, context));
     work.commands = std::move(plan.commands);
     work.tag = plan.tag;
@@ -112,7 +113,7 @@ Result<WriteWork> plan_and_run_write(const Statement& statement, const PlannerCo
     KMB_ASSIGN_OR_RETURN(InsertPlan plan, plan_insert(*insert, context));
     KMB_ASSIGN_OR_RETURN(outcome, execute_insert(plan, context.rows_max));
     const kernel::TableDef& def = plan.table->def();
-    if (insert->on_conflict) {
+    if (insert->on_conflict && conflict_clause_applies(*insert->on_conflict, def)) {
       KMB_ASSIGN_OR_RETURN(std::vector<kernel::Row> returned, apply_upsert(*insert->on_conflict, plan, outcome, context, work));
       WriteOutcome written;
       written.deleted_rows = std::move(returned);  // RETURNING reads these rows

@@ -1,5 +1,7 @@
 #include "sql/parser/expression_printer.h"
 
+#include "base/bytes.h"
+
 namespace kmb::sql {
 
 namespace {
@@ -52,6 +54,7 @@ std::string literal_to_sql(const kernel::Value& value) {
     case kernel::Type::real:
     case kernel::Type::double_precision:
     case kernel::Type::decimal: return kernel::to_display(value);
+    case kernel::Type::bytes: return "x'" + to_hex(value.as_bytes()) + "'";
     default: break;
   }
   std::string text = "'";

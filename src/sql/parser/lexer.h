@@ -1,6 +1,7 @@
 // The SQL lexer: turns statement text into tokens. Hand-written; understands '' escapes in string
-// literals, "" escapes in quoted identifiers, -- line comments and nested /* block */ comments,
-// numbers (integer, decimal, exponent), parameters $1..$n and the multi-character operators.
+// literals, "" escapes in quoted identifiers, blob literals x'0A1b', -- line comments and nested
+// /* block */ comments, numbers (integer, decimal, exponent), parameters $1..$n and the
+// multi-character operators.
 //
 // Thread-safety: pure functions.
 #pragma once

@@ -80,6 +80,34 @@ TEST(LexerTest, Errors) {
   EXPECT_EQ(lex_error("SELECT \"\""), "syntax error at line 1, column 8: zero-length quoted identifier");
 }
 
+TEST(LexerTest, BlobLiterals) {
+  std::vector<Token> tokens = lex("x'0A1b' X'' x 'ab' xy'00'");
+  ASSERT_EQ(tokens.size(), 7u);
+  EXPECT_EQ(tokens[0].kind, TokenKind::blob);
+  EXPECT_EQ(tokens[0].text, "0A1b");
+  EXPECT_EQ(tokens[0].length, 7u);
+  EXPECT_EQ(tokens[1].kind, TokenKind::blob);
+  EXPECT_EQ(tokens[1].text, "");
+  // Only x or X immediately before the quote starts a blob: otherwise a name, then a string.
+  EXPECT_EQ(tokens[2].kind, TokenKind::identifier);
+  EXPECT_EQ(tokens[3].kind, TokenKind::string);
+  EXPECT_EQ(tokens[4].kind, TokenKind::identifier);
+  EXPECT_EQ(tokens[4].text, "xy");
+  EXPECT_EQ(tokens[5].kind, TokenKind::string);
+  EXPECT_EQ(describe_token(tokens[0]), "blob literal x'0A1b'");
+}
+
+TEST(LexerTest, BlobLiteralErrors) {
+  EXPECT_EQ(
+      lex_error("SELECT x'0A1'"),
+      "syntax error at line 1, column 8: blob literal x'0A1' has an odd number of hexadecimal digits (two per byte)");
+  EXPECT_EQ(lex_error("SELECT\n  X'00g0'"),
+            "syntax error at line 2, column 7: invalid hexadecimal digit 'g' in blob literal");
+  EXPECT_EQ(lex_error("SELECT x'0 1'"),
+            "syntax error at line 1, column 11: invalid hexadecimal digit ' ' in blob literal");
+  EXPECT_EQ(lex_error("SELECT x'01"), "syntax error at line 1, column 8: unterminated blob literal");
+}
+
 TEST(LexerTest, ColumnsCountCodePoints) {
   std::vector<Token> tokens = lex("'é' x");
   EXPECT_EQ(tokens[1].position.column, 5u);

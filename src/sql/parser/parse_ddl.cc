@@ -63,6 +63,17 @@ Result<Statement> Parser::parse_drop() {
   return statement;
 }
 
+// REINDEX [name] (SQLite): a table or index name; accepted and checked, but there is nothing to
+// rebuild (planner/reindex_planner.h says why).
+Result<ReindexStatement> Parser::parse_reindex() {
+  KMB_TRY(expect_keyword("REINDEX"));
+  ReindexStatement statement;
+  if (at_end() || is_symbol(";")) return statement;
+  KMB_ASSIGN_OR_RETURN(statement.name, parse_identifier("a table or index name"));
+  if (is_symbol(".")) return error_here("schema-qualified names are not supported (there is one schema)");
+  return statement;
+}
+
 // ALTER TABLE t ADD [COLUMN] column_definition | DROP [COLUMN] name
 Result<AlterTableStatement> Parser::parse_alter() {
   KMB_TRY(expect_keyword("ALTER"));

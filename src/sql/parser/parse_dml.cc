@@ -15,11 +15,12 @@ Result<ParsedExpressionPtr> make_default(SourcePosition position) {
 
 }  // namespace
 
-// INSERT INTO t [(cols)] { VALUES (...), ... | SELECT ... | DEFAULT VALUES }
+// {INSERT [OR {REPLACE | IGNORE}] | REPLACE} INTO t [(cols)] { VALUES (...), ... | SELECT ... | DEFAULT VALUES }
+// SQLite's OR REPLACE / OR IGNORE become the ON CONFLICT clause they mean (statement.h).
 Result<InsertStatement> Parser::parse_insert() {
-  KMB_TRY(expect_keyword("INSERT"));
-  KMB_TRY(expect_keyword("INTO"));
   InsertStatement statement;
+  KMB_ASSIGN_OR_RETURN(statement.on_conflict, parse_insert_verb());
+  KMB_TRY(expect_keyword("INTO"));
   statement.table_position = peek().position;
   KMB_ASSIGN_OR_RETURN(statement.table, parse_identifier("a table name"));
   if (is_symbol("(")) {
@@ -57,13 +58,46 @@ Result<InsertStatement> Parser::parse_insert() {
     statement.rows.push_back(std::move(row));
   } while (accept_symbol(","));
   KMB_TRY(parse_on_conflict(statement));
-    KMB_TRY(parse_returning(statement.returning));
+  KMB_TRY(parse_returning(statement.returning));
   return statement;
+}
+
+// INSERT | INSERT OR REPLACE | INSERT OR IGNORE | REPLACE: the conflict clause the verb implies.
+Result<std::optional<OnConflict>> Parser::parse_insert_verb() {
+  OnConflict conflict;
+  conflict.position = peek().position;
+  if (accept_keyword("REPLACE")) {
+    conflict.syntax = ConflictSyntax::or_replace;
+    conflict.do_update = true;
+    return std::optional<OnConflict>(std::move(conflict));
+  }
+  KMB_TRY(expect_keyword("INSERT"));
+  if (!accept_keyword("OR")) return std::optional<OnConflict>();
+  conflict.position = peek().position;
+  if (accept_keyword("REPLACE")) {
+    conflict.syntax = ConflictSyntax::or_replace;
+    conflict.do_update = true;
+    return std::optional<OnConflict>(std::move(conflict));
+  }
+  if (accept_keyword("IGNORE")) {
+    conflict.syntax = ConflictSyntax::or_ignore;
+    return std::optional<OnConflict>(std::move(conflict));
+  }
+  if (is_keyword("ABORT") || is_keyword("FAIL") || is_keyword("ROLLBACK")) {
+    return error_here("INSERT OR " + peek().text +
+                      " is not supported; a failing INSERT always writes nothing (use INSERT, or INSERT OR IGNORE)");
+  }
+  return error_expected("REPLACE or IGNORE after INSERT OR");
 }
 
 // ON CONFLICT [(col, ...)] DO NOTHING | ON CONFLICT [(col, ...)] DO UPDATE SET col = expr, ... [WHERE expr]
 Status Parser::parse_on_conflict(InsertStatement& statement) {
   if (!is_keyword("ON")) return Status::ok_status();
+  if (statement.on_conflict) {
+    const bool ignore = statement.on_conflict->syntax == ConflictSyntax::or_ignore;
+    return error_here(std::string(ignore ? "INSERT OR IGNORE" : "REPLACE") +
+                      " already says what happens on a conflict; it cannot have an ON CONFLICT clause");
+  }
   advance();
   KMB_TRY(expect_keyword("CONFLICT"));
   OnConflict conflict;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "base/bytes.h"
 #include "kernel/schema.h"
 #include "kernel/value.h"
 #include "sql/parser/lexer.h"
@@ -315,6 +316,11 @@ Result<ParsedExpressionPtr> Parser::parse_primary() {
     case TokenKind::decimal:
     case TokenKind::floating: return parse_number();
     case TokenKind::string: return make_constant(kernel::Value::text(token.text), advance().position);
+    case TokenKind::blob: {
+      std::optional<Bytes> bytes = from_hex(token.text);
+      KMB_ASSERT(bytes.has_value());  // the lexer accepts only an even number of hexadecimal digits
+      return make_constant(kernel::Value::bytes(std::move(*bytes)), advance().position);
+    }
     case TokenKind::parameter: {
       auto node = make_node(ExpressionKind::parameter, token.position);
       node->parameter_index = static_cast<std::uint32_t>(std::stoul(token.text));

@@ -165,7 +165,7 @@ Result<Statement> Parser::parse_any_statement() {
   Statement statement;
   if (at_query_start()) {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_select());
-  } else if (is_keyword("INSERT")) {
+  } else if (is_keyword("INSERT") || (is_keyword("REPLACE") && is_keyword("INTO", 1))) {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_insert());
   } else if (is_keyword("UPDATE")) {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_update());
@@ -177,6 +177,8 @@ Result<Statement> Parser::parse_any_statement() {
     return parse_drop();
   } else if (is_keyword("ALTER")) {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_alter());
+  } else if (is_keyword("REINDEX")) {
+    KMB_ASSIGN_OR_RETURN(statement.node, parse_reindex());
   } else if (at_transaction_control()) {
     KMB_ASSIGN_OR_RETURN(statement.node, parse_transaction_control());
   } else if (accept_keyword("EXPLAIN")) {

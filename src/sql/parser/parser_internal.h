@@ -95,6 +95,7 @@ class Parser {
   // [RETURNING item, ...]
   Status parse_returning(std::vector<SelectItem>& items);
   Status parse_on_conflict(InsertStatement& statement);
+  Result<std::optional<OnConflict>> parse_insert_verb();  // parse_dml.cc
   Result<std::unique_ptr<TableRef>> parse_table_ref();
   Result<std::unique_ptr<TableRef>> parse_base_table();
   Status parse_time_travel(TimeTravel& time_travel);
@@ -116,6 +117,7 @@ class Parser {
   Result<Statement> parse_create();
   Result<Statement> parse_drop();
   Result<AlterTableStatement> parse_alter();
+  Result<ReindexStatement> parse_reindex();  // parse_ddl.cc
   Result<CreateTableStatement> parse_create_table();
   Status parse_table_element(CreateTableStatement& statement);
   Result<ColumnDefinition> parse_column_definition();

@@ -204,6 +204,68 @@ TEST(ParserStatementTest, Insert) {
   EXPECT_NE(std::get<InsertStatement>(select.node).select, nullptr);
 }
 
+TEST(ParserStatementTest, BlobLiteral) {
+  Result<ParsedExpressionPtr> parsed = parse_expression("X'00fF10'");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
+  ASSERT_EQ((*parsed)->kind, ExpressionKind::constant);
+  ASSERT_EQ((*parsed)->value.type(), kernel::Type::bytes);
+  EXPECT_EQ((*parsed)->value.as_bytes(), (Bytes{0x00, 0xff, 0x10}));
+  EXPECT_EQ(expr("x'' || x'0a'"), "(x'' || x'0a')");
+  EXPECT_EQ(error("SELECT 1 x'00'"), "syntax error at line 1, column 10: expected end of statement but found blob literal x'00'");
+}
+
+// SQLite's conflict verbs become the ON CONFLICT clause they mean; REPLACE's assignments are made
+// by the planner, which knows the table (planner/insert_or_replace.h).
+TEST(ParserStatementTest, InsertOrReplaceOrIgnore) {
+  for (std::string_view text : {"REPLACE INTO t VALUES (1, 'x')", "insert or replace into t VALUES (1, 'x')"}) {
+    Statement statement = parse(text);
+    const InsertStatement& insert = std::get<InsertStatement>(statement.node);
+    ASSERT_TRUE(insert.on_conflict.has_value()) << text;
+    EXPECT_EQ(insert.on_conflict->syntax, ConflictSyntax::or_replace);
+    EXPECT_TRUE(insert.on_conflict->do_update);
+    EXPECT_TRUE(insert.on_conflict->assignments.empty());
+    EXPECT_TRUE(insert.on_conflict->columns.empty());
+    EXPECT_EQ(insert.rows.size(), 1u);
+  }
+  Statement ignore = parse("INSERT OR IGNORE INTO t (a) SELECT b FROM u RETURNING a");
+  const InsertStatement& insert = std::get<InsertStatement>(ignore.node);
+  ASSERT_TRUE(insert.on_conflict.has_value());
+  EXPECT_EQ(insert.on_conflict->syntax, ConflictSyntax::or_ignore);
+  EXPECT_FALSE(insert.on_conflict->do_update);
+  EXPECT_NE(insert.select, nullptr);
+  EXPECT_EQ(insert.returning.size(), 1u);
+  Statement plain = parse("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING");
+  EXPECT_EQ(std::get<InsertStatement>(plain.node).on_conflict->syntax, ConflictSyntax::on_conflict);
+  // REPLACE(...) is still the string function.
+  EXPECT_EQ(expr("replace('a', 'b', 'c')"), "replace('a', 'b', 'c')");
+}
+
+TEST(ParserStatementTest, InsertOrErrors) {
+  EXPECT_EQ(error("INSERT OR REPLACE INTO t VALUES (1) ON CONFLICT DO NOTHING"),
+            "syntax error at line 1, column 37: REPLACE already says what happens on a conflict; it cannot have an ON "
+            "CONFLICT clause");
+  EXPECT_EQ(error("INSERT OR IGNORE INTO t DEFAULT VALUES ON CONFLICT DO NOTHING"),
+            "syntax error at line 1, column 40: INSERT OR IGNORE already says what happens on a conflict; it cannot have "
+            "an ON CONFLICT clause");
+  EXPECT_EQ(error("INSERT OR ABORT INTO t VALUES (1)"),
+            "syntax error at line 1, column 11: INSERT OR ABORT is not supported; a failing INSERT always writes nothing "
+            "(use INSERT, or INSERT OR IGNORE)");
+  EXPECT_EQ(error("INSERT OR INTO t VALUES (1)"),
+            "syntax error at line 1, column 11: expected REPLACE or IGNORE after INSERT OR but found 'INTO'");
+  EXPECT_EQ(error("REPLACE t VALUES (1)"), "syntax error at line 1, column 1: expected a statement but found 'REPLACE'");
+}
+
+TEST(ParserStatementTest, Reindex) {
+  EXPECT_FALSE(std::get<ReindexStatement>(parse("REINDEX").node).name.has_value());
+  EXPECT_FALSE(std::get<ReindexStatement>(parse("REINDEX;").node).name.has_value());
+  EXPECT_EQ(std::get<ReindexStatement>(parse("reindex T1i1").node).name->name, "t1i1");
+  EXPECT_TRUE(std::get<ReindexStatement>(parse("REINDEX \"Idx\"").node).name->quoted);
+  EXPECT_EQ(error("REINDEX main.t"),
+            "syntax error at line 1, column 13: schema-qualified names are not supported (there is one schema)");
+  EXPECT_EQ(error("REINDEX 1"), "syntax error at line 1, column 9: expected a table or index name but found '1'");
+  EXPECT_EQ(error("REINDEX a b"), "syntax error at line 1, column 11: expected end of statement but found 'b'");
+}
+
 TEST(ParserStatementTest, UpdateDelete) {
   Statement update = parse("UPDATE t SET a = a + 1, b = DEFAULT WHERE id = 3");
   const UpdateStatement& u = std::get<UpdateStatement>(update.node);

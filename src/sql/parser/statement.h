@@ -211,8 +211,20 @@ struct Assignment {
 
 // INSERT ... ON CONFLICT [(columns)] DO NOTHING | DO UPDATE SET ... [WHERE ...]. The conflict
 // target is the primary key (its columns, in any order, or omitted).
+//
+// SQLite's forms are desugared into this clause by the parser: INSERT OR IGNORE is DO NOTHING;
+// REPLACE and INSERT OR REPLACE are DO UPDATE whose assignments (every non-key column =
+// EXCLUDED.column, so columns not listed get their defaults) are filled in against the table's
+// definition by planner/insert_or_replace.h, since the parser does not know the table's columns.
+enum class ConflictSyntax : std::uint8_t {
+  on_conflict,  // ON CONFLICT ... as written
+  or_ignore,    // INSERT OR IGNORE
+  or_replace,   // REPLACE, INSERT OR REPLACE (assignments empty until the planner fills them)
+};
+
 struct OnConflict {
   SourcePosition position;
+  ConflictSyntax syntax = ConflictSyntax::on_conflict;
   std::vector<Identifier> columns;
   bool do_update = false;
   std::vector<Assignment> assignments;  // may read the existing row and EXCLUDED.column
@@ -266,6 +278,12 @@ struct DropViewStatement {
   bool if_exists = false;
 };
 
+// REINDEX [name]: accepted for compatibility and checked (the name must be a table or an index),
+// but does nothing: indexes are projections derived from the log, never rebuilt by hand.
+struct ReindexStatement {
+  std::optional<Identifier> name;  // none: every index
+};
+
 struct Statement;
 
 struct ExplainStatement {
@@ -276,7 +294,7 @@ struct Statement {
   std::variant<SelectStatement, InsertStatement, UpdateStatement, DeleteStatement, CreateTableStatement,
                DropTableStatement, AlterTableStatement, CreateIndexStatement, DropIndexStatement,
                CreateStreamStatement, ExplainStatement, TransactionStatement, CreateViewStatement,
-               DropViewStatement>
+               DropViewStatement, ReindexStatement>
       node;
 };
 

@@ -19,6 +19,7 @@ enum class TokenKind : std::uint8_t {
   identifier,         // an unquoted word: a keyword or a name (text as written)
   quoted_identifier,  // "Name" (text without quotes, "" unescaped)
   string,             // 'text' (text without quotes, '' unescaped)
+  blob,               // x'0A1b' (text holds the hexadecimal digits, an even number of them)
   integer,            // 42
   decimal,            // 4.2, .5, 4.
   floating,           // 1e10, 2.5E-3

@@ -3,6 +3,7 @@
 #include "kernel/schema.h"
 #include "sql/execution/cast.h"
 #include "sql/execution/evaluator.h"
+#include "sql/planner/reindex_planner.h"
 #include "sql/planner/table_source.h"
 #include "sql/planner/view_planner.h"
 
@@ -96,16 +97,6 @@ Result<DdlPlan> plan_create_table(const CreateTableStatement& statement, const P
   return plan;
 }
 
-bool index_exists(const kernel::Catalog& catalog, std::string_view name) {
-  for (const kernel::TableDef& table : catalog.tables()) {
-    if (table.dropped_at != kernel::position_max) continue;
-    for (const kernel::IndexDef& index : table.indexes) {
-      if (index.dropped_at == kernel::position_max && kernel::identifier_equal(index.name, name)) return true;
-    }
-  }
-  return false;
-}
-
 Result<DdlPlan> plan_alter_table(const AlterTableStatement& statement, const PlannerContext& context) {
   const std::string& table = statement.table.name;
   if (is_audit_table(table)) return reserved_name(table);
@@ -134,6 +125,16 @@ Result<DdlPlan> plan_create_index(const CreateIndexStatement& statement, const P
 
 }  // namespace
 
+bool index_exists(const kernel::Catalog& catalog, std::string_view name) {
+  for (const kernel::TableDef& table : catalog.tables()) {
+    if (table.dropped_at != kernel::position_max) continue;
+    for (const kernel::IndexDef& index : table.indexes) {
+      if (index.dropped_at == kernel::position_max && kernel::identifier_equal(index.name, name)) return true;
+    }
+  }
+  return false;
+}
+
 Result<DdlPlan> plan_ddl(const Statement& statement, const PlannerContext& context) {
   const kernel::Catalog& catalog = context.view.catalog();
   if (const auto* create = std::get_if<CreateTableStatement>(&statement.node)) return plan_create_table(*create, context);
@@ -141,6 +142,7 @@ Result<DdlPlan> plan_ddl(const Statement& statement, const PlannerContext& conte
   if (const auto* index = std::get_if<CreateIndexStatement>(&statement.node)) return plan_create_index(*index, context);
   if (const auto* view = std::get_if<CreateViewStatement>(&statement.node)) return plan_create_view(*view, context);
   if (const auto* drop = std::get_if<DropViewStatement>(&statement.node)) return plan_drop_view(*drop, context);
+  if (const auto* reindex = std::get_if<ReindexStatement>(&statement.node)) return plan_reindex(*reindex, context);
   if (const auto* drop = std::get_if<DropTableStatement>(&statement.node)) {
     if (is_audit_table(drop->name.name)) return reserved_name(drop->name.name);
     if (catalog.find_view(drop->name.name) != nullptr) {

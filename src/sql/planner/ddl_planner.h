@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernel/command.h"
+#include "kernel/schema.h"
 #include "sql/parser/statement.h"
 #include "sql/planner/planner_context.h"
 
@@ -22,7 +23,10 @@ struct DdlPlan {
   std::string describe;  // one EXPLAIN line: "CreateTable patients"
 };
 
-// REQUIRES: `statement` holds a DDL statement (not SELECT/INSERT/UPDATE/DELETE/EXPLAIN).
+// Whether a live index of a live table has the name (case-insensitive).
+bool index_exists(const kernel::Catalog& catalog, std::string_view name);
+
+// REQUIRES: `statement` holds a DDL statement or REINDEX (not SELECT/INSERT/UPDATE/DELETE/EXPLAIN).
 Result<DdlPlan> plan_ddl(const Statement& statement, const PlannerContext& context);
 
 }  // namespace kmb::sql
