@@ -1,6 +1,6 @@
 # Kimberlite — the two commands of the README, and a few more.
 #   make          build build/bin/kimberlite (Release)
-#   make run      install what is missing, build, run the demo
+#   make run      install what is missing, build, run the demo (on a terminal: `kimberlite dev`)
 #   make test     install what is missing, build, run every test: Release, then ASan+UBSan
 #   make bench    micro-benchmarks (Google Benchmark)
 #   make bench-compare  Kimberlite against PostgreSQL and SQLite (docs/benchmarks.md); bench-quick: brief

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # `make run`: the Kimberlite demo.
 #
-#   On a terminal: opens the SQL shell on ./data (tenant 1), seeded on first use with a small
-#   healthcare database (examples/demo.sql).
+#   On a terminal: `kimberlite dev` on ./data — initialises it on first use, seeds tenant 1 with a
+#   small healthcare database (examples/demo.sql), serves it on 127.0.0.1:7447 and opens the SQL
+#   shell connected over the network (docs/server.md). Leaving the shell stops the server.
 #   Otherwise (CI, pipes): applies examples/demo.sql to a fresh BUILD_DIR/demo-sql, runs showcase
 #   queries (current state, AS OF POSITION, FOR SYSTEM_TIME ALL history, the kmb_audit trail),
-#   then the log tamper-evidence demo (`kimberlite demo`).
+#   then the log tamper-evidence demo (`kimberlite demo`), and the same SQL over the network
+#   (`kimberlite init`, `start`, `sql --address`, `key list`).
 #
 # Usage: examples/run-demo.sh [BUILD_DIR]     (default: build)
 set -euo pipefail
@@ -37,16 +39,10 @@ seed() {
 }
 
 if [ -t 0 ] && [ -t 1 ]; then
-  data="./data"
-  if [ ! -d "$data/tenants/1" ]; then
-    echo "Seeding $data with the healthcare demo (examples/demo.sql)..."
-    mkdir -p "$data"
-    seed "$data"
-  fi
   echo "Try:  SELECT * FROM patients;    SELECT * FROM patients AS OF POSITION 4;"
   echo "      SELECT *, _position, _operation, _actor, _reason FROM appointments FOR SYSTEM_TIME ALL;"
   echo "      SELECT position, actor, reason, operation, table_name FROM kmb_audit;    .help"
-  exec "$kimberlite" repl --data "$data"
+  exec "$kimberlite" dev --data ./data --seed "$demo_sql"
 fi
 
 data="$build_dir/demo-sql"
@@ -86,3 +82,33 @@ echo
 echo "== The log underneath: tamper evidence =="
 rm -rf "$build_dir/demo"
 "$kimberlite" demo --data "$build_dir/demo"
+
+echo
+echo "== Over the network: kimberlite start, an API key, SQL through the server =="
+server_data="$build_dir/demo-server"
+rm -rf "$server_data" "$server_data.log"
+admin_key="$("$kimberlite" init "$server_data" | grep -o 'kmb_[0-9a-f]\{64\}')"
+"$kimberlite" start --data "$server_data" --listen 127.0.0.1:0 > "$server_data.log" 2>&1 &
+server_pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port="$(sed -n 's/.* on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$server_data.log")"
+  [ -n "$port" ] && break
+  sleep 0.05
+done
+if [ -z "$port" ]; then
+  echo "run-demo: the server did not start:" >&2
+  cat "$server_data.log" >&2
+  kill "$server_pid" 2>/dev/null || true
+  exit 1
+fi
+echo "  \$ kimberlite start --data $server_data --listen 127.0.0.1:0     # serving on port $port"
+export KIMBERLITE_API_KEY="$admin_key"
+query="CREATE TABLE visits (id BIGINT PRIMARY KEY, patient TEXT NOT NULL); INSERT INTO visits VALUES (1, 'Ada'), (2, 'Alan'); SELECT * FROM visits"
+echo "  \$ kimberlite sql --address 127.0.0.1:$port \"$query\""
+"$kimberlite" sql --address "127.0.0.1:$port" --actor reception "$query" | sed 's/^/  /'
+echo "  \$ kimberlite key list --address 127.0.0.1:$port"
+"$kimberlite" key list --address "127.0.0.1:$port" | sed 's/^/  /'
+kill -TERM "$server_pid"
+wait "$server_pid"
+echo "  (SIGTERM: the server finished in-flight commits and shut down cleanly)"

@@ -47,6 +47,15 @@ using Database = kmb::db::Database;
 using DatabaseOptions = kmb::db::DatabaseOptions;
 using Tenant = kmb::db::Tenant;
 using TenantInfo = kmb::db::TenantInfo;
+using TenantConfig = kmb::db::TenantConfig;
+using TenantQuotas = kmb::db::TenantQuotas;
+
+// Encryption at rest: set DatabaseOptions::master_key to encrypt tenants created from then on
+// (Database::open(dir) also finds KIMBERLITE_MASTER_KEY or DIR/master.key by itself).
+using MasterKeyProvider = kmb::db::MasterKeyProvider;
+using kmb::db::create_master_key_file;
+using kmb::db::load_master_key_file;
+using kmb::db::master_key_from_environment;
 
 // Text of any value as Kimberlite prints it ("NULL", "2024-01-15", ...).
 inline std::string to_string(const Value& value) { return kmb::kernel::to_display(value); }

@@ -25,5 +25,14 @@ void add_demo_command(CLI::App& app, int& exit_code);
 // kimberlite sql / kimberlite repl (sql_command.cc): SQL against a tenant, one-shot or interactive.
 void add_sql_command(CLI::App& app, int& exit_code);
 void add_repl_command(CLI::App& app, int& exit_code);
+// kimberlite tenant create|list|info|seal|unseal|quota|rotate-key|events --data DIR (tenant_command.cc).
+void add_tenant_command(CLI::App& app, int& exit_code);
+// The server and its clients (server_commands.cc, dev_command.cc, key_commands.cc, bench_command.cc).
+void add_init_command(CLI::App& app, int& exit_code);
+void add_start_command(CLI::App& app, int& exit_code);
+void add_dev_command(CLI::App& app, int& exit_code);
+void add_key_command(CLI::App& app, int& exit_code);
+void add_info_command(CLI::App& app, int& exit_code);
+void add_bench_command(CLI::App& app, int& exit_code);
 
 }  // namespace kmb::cli

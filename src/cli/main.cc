@@ -17,6 +17,13 @@ int main(int argc, char** argv) {
   kmb::cli::add_demo_command(app, exit_code);
   kmb::cli::add_sql_command(app, exit_code);
   kmb::cli::add_repl_command(app, exit_code);
+  kmb::cli::add_tenant_command(app, exit_code);
+  kmb::cli::add_init_command(app, exit_code);
+  kmb::cli::add_start_command(app, exit_code);
+  kmb::cli::add_dev_command(app, exit_code);
+  kmb::cli::add_key_command(app, exit_code);
+  kmb::cli::add_info_command(app, exit_code);
+  kmb::cli::add_bench_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -4,7 +4,6 @@
 
 #include <exception>
 
-#include "cli/schema_text.h"
 #include "cli/sql_input.h"
 #include "cli/sql_output.h"
 
@@ -43,8 +42,8 @@ constexpr std::string_view help_text =
 
 Repl::Repl(db::Tenant& tenant, LineReader& reader, std::ostream& out, std::ostream& err, io::Clock& clock,
            ReplOptions options)
-    : tenant_(tenant),
-      connection_(tenant.connect()),
+    : owned_target_(std::make_unique<TenantSqlTarget>(tenant)),
+      target_(*owned_target_),
       reader_(reader),
       out_(out),
       err_(err),
@@ -52,16 +51,20 @@ Repl::Repl(db::Tenant& tenant, LineReader& reader, std::ostream& out, std::ostre
       options_(std::move(options)) {}
 
 std::string_view Repl::statement_prompt() const {
-  if (connection_->transaction_failed()) return repl_failed_transaction_prompt;
-  if (connection_->in_transaction()) return repl_transaction_prompt;
+  if (target_.transaction_failed()) return repl_failed_transaction_prompt;
+  if (target_.in_transaction()) return repl_transaction_prompt;
   return repl_prompt;
 }
 
 void Repl::end_connection() {
-  if (connection_->rollback()) {
+  if (target_.rollback()) {
     err_ << "note: the open transaction was rolled back (nothing of it was committed)" << std::endl;
   }
 }
+
+Repl::Repl(SqlTarget& target, LineReader& reader, std::ostream& out, std::ostream& err, io::Clock& clock,
+           ReplOptions options)
+    : target_(target), reader_(reader), out_(out), err_(err), clock_(clock), options_(std::move(options)) {}
 
 std::uint64_t Repl::run() {
   if (reader_.interactive() && !options_.banner.empty()) out_ << options_.banner << std::flush;
@@ -140,7 +143,7 @@ void Repl::run_statement(const std::string& statement) {
   const std::uint64_t start_ns = clock_.monotonic_ns();
   Result<sql::QueryResult> result = internal_error("not run");
   try {
-    result = connection_->execute(statement, {}, audit);
+    result = target_.execute(statement, audit);
   } catch (const std::exception& exception) {
     result = internal_error(std::string("unexpected exception: ") + exception.what());
   }
@@ -197,37 +200,37 @@ void Repl::show_help() {
 }
 
 void Repl::list_tables() {
-  Result<std::unique_ptr<projection::ReadView>> view = tenant_.session().read_view();
-  if (!view.ok()) {
-    fail(view.status());
+  Result<std::vector<std::string>> names = target_.table_names();
+  if (!names.ok()) {
+    fail(names.status());
     return;
   }
-  std::optional<kernel::Position> position = (*view)->position();
-  if (!position) return;
-  for (const std::string& name : live_table_names((*view)->catalog(), *position)) out_ << name << "\n";
+  for (const std::string& name : *names) out_ << name << "\n";
 }
 
 void Repl::show_schema(const std::string& table) {
-  Result<std::unique_ptr<projection::ReadView>> view = tenant_.session().read_view();
-  if (!view.ok()) {
-    fail(view.status());
-    return;
-  }
-  std::optional<kernel::Position> position = (*view)->position();
-  const kernel::Catalog& catalog = (*view)->catalog();
-  if (table.empty()) {
-    if (!position) return;
-    for (const std::string& name : live_table_names(catalog, *position)) {
-      out_ << describe_table(*catalog.find_table(name, *position), *position);
+  if (!table.empty()) {
+    Result<std::string> schema = target_.table_schema(table);
+    if (!schema.ok()) {
+      fail(schema.status());
+      return;
     }
+    out_ << *schema;
     return;
   }
-  const kernel::TableDef* definition = position ? catalog.find_table(table, *position) : nullptr;
-  if (definition == nullptr) {
-    fail(not_found("no table named '" + table + "'"));
+  Result<std::vector<std::string>> names = target_.table_names();
+  if (!names.ok()) {
+    fail(names.status());
     return;
   }
-  out_ << describe_table(*definition, *position);
+  for (const std::string& name : *names) {
+    Result<std::string> schema = target_.table_schema(name);
+    if (!schema.ok()) {
+      fail(schema.status());
+      return;
+    }
+    out_ << *schema;
+  }
 }
 
 }  // namespace kmb::cli

@@ -17,6 +17,7 @@
 
 #include "cli/line_reader.h"
 #include "cli/output.h"
+#include "cli/sql_target.h"
 #include "db/database.h"
 #include "io/clock.h"
 
@@ -41,7 +42,11 @@ struct ReplOptions {
 
 class Repl {
  public:
+  // Against a tenant of a local data directory.
   Repl(db::Tenant& tenant, LineReader& reader, std::ostream& out, std::ostream& err, io::Clock& clock,
+       ReplOptions options);
+  // Against any target (a server over the network: remote_sql.h). `target` must outlive the Repl.
+  Repl(SqlTarget& target, LineReader& reader, std::ostream& out, std::ostream& err, io::Clock& clock,
        ReplOptions options);
 
   // Runs until .exit/.quit or the end of input. Returns the number of statements and commands
@@ -61,8 +66,8 @@ class Repl {
   void end_connection();
   std::string_view statement_prompt() const;
 
-  db::Tenant& tenant_;
-  std::unique_ptr<sql::Connection> connection_;
+  std::unique_ptr<SqlTarget> owned_target_;
+  SqlTarget& target_;
   LineReader& reader_;
   std::ostream& out_;
   std::ostream& err_;

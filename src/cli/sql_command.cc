@@ -7,6 +7,8 @@
 //   kimberlite repl --data DIR [--tenant ID] [--actor NAME] [--reason TEXT] [--format ...]
 //       The interactive shell (repl.h); reads standard input without prompts when it is not a
 //       terminal, and then exits 3 if any statement failed.
+//   Either command with --address HOST:PORT --api-key K (instead of --data) runs the same against
+//   a server (remote_sql.h); the tenant is then the API key's.
 #include <fmt/format.h>
 
 #include <cstdlib>
@@ -19,6 +21,7 @@
 #include "cli/commands.h"
 #include "cli/line_reader.h"
 #include "cli/output.h"
+#include "cli/remote_sql.h"
 #include "cli/repl.h"
 #include "cli/sql_output.h"
 #include "db/database.h"
@@ -43,6 +46,7 @@ struct SqlArguments {
   std::string file;
   std::vector<std::string> sql;
   bool no_history = false;
+  RemoteArguments remote;
 };
 
 // The login name, as the default audit actor.
@@ -52,23 +56,40 @@ std::string default_actor() {
 }
 
 void add_common_options(CLI::App& command, SqlArguments& arguments) {
-  command.add_option("--data", arguments.data, "data directory (created if missing)")->required();
-  command.add_option("--tenant", arguments.tenant, "tenant id")->capture_default_str();
+  command.add_option("--data", arguments.data, "data directory (created if missing)");
+  command.add_option("--tenant", arguments.tenant, "tenant id (with --data)")->capture_default_str();
+  add_remote_options(command, arguments.remote);
   command.add_option("--actor", arguments.actor, "who is acting, recorded with every write (default: $USER)");
   command.add_option("--reason", arguments.reason, "why, recorded with every write");
   command.add_option("--format", arguments.format, "query output: table, csv or json")->capture_default_str();
 }
 
+// Where the statements run: a tenant of a local data directory, or a server.
 struct OpenTenant {
   std::unique_ptr<db::Database> database;
-  db::Tenant* tenant = nullptr;
+  std::unique_ptr<client::Client> client;
+  std::unique_ptr<SqlTarget> target;
 };
 
 Result<OpenTenant> open_tenant(const SqlArguments& arguments) {
   OpenTenant open;
+  if (!arguments.remote.address.empty()) {
+    KMB_ASSIGN_OR_RETURN(open.client, connect_remote(arguments.remote));
+    open.target = std::make_unique<RemoteSqlTarget>(*open.client);
+    return open;
+  }
   KMB_ASSIGN_OR_RETURN(open.database, db::Database::open(arguments.data));
-  KMB_ASSIGN_OR_RETURN(open.tenant, open.database->tenant(arguments.tenant));
+  KMB_ASSIGN_OR_RETURN(db::Tenant * tenant, open.database->tenant(arguments.tenant));
+  open.target = std::make_unique<TenantSqlTarget>(*tenant);
   return open;
+}
+
+// Exactly one of --data and --address.
+Status check_target(const SqlArguments& arguments) {
+  if (arguments.data.empty() == arguments.remote.address.empty()) {
+    return invalid_argument("give either --data DIR or --address HOST:PORT");
+  }
+  return Status::ok_status();
 }
 
 Result<std::string> read_script(const SqlArguments& arguments) {
@@ -106,16 +127,16 @@ int run_sql(const SqlArguments& arguments) {
   sql::AuditContext audit;
   audit.actor = arguments.actor;
   audit.reason = arguments.reason;
-  // One connection for the whole script, so that BEGIN ... COMMIT spans statements.
-  std::unique_ptr<sql::Connection> connection = open->tenant->connect();
-  const auto roll_back_open_transaction = [&connection] {
-    if (connection->rollback()) {
+  // One connection for the whole script (the target's), so that BEGIN ... COMMIT spans statements.
+  SqlTarget& target = *open->target;
+  const auto roll_back_open_transaction = [&target] {
+    if (target.rollback()) {
       std::cerr << "kimberlite: the transaction still open at the end of the script was rolled back; "
                    "nothing of it was committed\n";
     }
   };
   for (std::size_t i = 0; i < statements->size(); i++) {
-    Result<sql::QueryResult> result = connection->execute((*statements)[i], {}, audit);
+    Result<sql::QueryResult> result = open->target->execute((*statements)[i], audit);
     if (!result.ok()) {
       Status status = result.status();
       if (statements->size() > 1) {
@@ -129,7 +150,7 @@ int run_sql(const SqlArguments& arguments) {
     print_result(std::cout, std::cerr, *result, *format);
   }
   std::cout << std::flush;
-  if (connection->in_transaction()) {
+  if (target.in_transaction()) {
     roll_back_open_transaction();
     return exit_error;
   }
@@ -146,9 +167,11 @@ int run_repl(const SqlArguments& arguments) {
   options.actor = arguments.actor;
   options.reason = arguments.reason;
   options.format = *format;
-  options.banner =
-      fmt::format("Kimberlite {} — tenant {} in {}\nEnter SQL statements ending with ';', or .help for the commands.\n",
-                  KMB_VERSION, arguments.tenant, arguments.data);
+  const std::string where =
+      open->client ? fmt::format("tenant {} at {}", open->client->session().tenant_id, arguments.remote.address)
+                   : fmt::format("tenant {} in {}", arguments.tenant, arguments.data);
+  options.banner = fmt::format(
+      "Kimberlite {} — {}\nEnter SQL statements ending with ';', or .help for the commands.\n", KMB_VERSION, where);
   io::RealClock clock;
   const bool interactive = io::stdin_is_terminal();
   std::unique_ptr<LineReader> reader;
@@ -157,7 +180,7 @@ int run_repl(const SqlArguments& arguments) {
   } else {
     reader = std::make_unique<StreamLineReader>(std::cin);
   }
-  Repl repl(*open->tenant, *reader, std::cout, std::cerr, clock, options);
+  Repl repl(*open->target, *reader, std::cout, std::cerr, clock, options);
   const std::uint64_t failures = repl.run();
   return interactive || failures == 0 ? exit_success : exit_error;
 }
@@ -171,6 +194,11 @@ void add_sql_command(CLI::App& app, int& exit_code) {
   command->add_option("--file", arguments->file, "read the statements from this file ('-': standard input)");
   command->add_option("sql", arguments->sql, "SQL statements, separated by ';' (default: standard input)");
   command->callback([arguments, &exit_code] {
+    if (Status target = check_target(*arguments); !target.ok()) {
+      exit_code = exit_usage;
+      std::cerr << "kimberlite: " << target.message() << "\n";
+      return;
+    }
     if (arguments->actor.empty()) arguments->actor = default_actor();
     exit_code = run_sql(*arguments);
   });
@@ -183,6 +211,11 @@ void add_repl_command(CLI::App& app, int& exit_code) {
   add_common_options(*command, *arguments);
   command->add_flag("--no-history", arguments->no_history, "do not read or write ~/.kimberlite_history");
   command->callback([arguments, &exit_code] {
+    if (Status target = check_target(*arguments); !target.ok()) {
+      exit_code = exit_usage;
+      std::cerr << "kimberlite: " << target.message() << "\n";
+      return;
+    }
     if (arguments->actor.empty()) arguments->actor = default_actor();
     exit_code = run_repl(*arguments);
   });

@@ -95,26 +95,75 @@ Status crypt(EVP_CIPHER_CTX* context, ByteSpan in, std::uint8_t* out) {
   return Status::ok_status();
 }
 
-}  // namespace
-
-Result<Bytes> aes256_gcm_seal(const Aes256Key& key, const Aes256GcmNonce& nonce, ByteSpan plaintext, ByteSpan aad) {
+Status check_plaintext_size(ByteSpan plaintext) {
   if (plaintext.size() > aes256_gcm_plaintext_size_max) {
     return invalid_argument("AES-256-GCM plaintext of " + std::to_string(plaintext.size()) +
                             " bytes exceeds the limit of " + std::to_string(aes256_gcm_plaintext_size_max));
   }
-  KMB_ASSIGN_OR_RETURN(const detail::EvpCipherCtxPtr context, start(key, nonce, Direction::encrypt, aad));
+  return Status::ok_status();
+}
+
+// Encrypts with a context whose key, nonce and AAD are set; appends the tag.
+Result<Bytes> finish_seal(EVP_CIPHER_CTX* context, ByteSpan plaintext) {
   Bytes sealed(plaintext.size() + aes256_gcm_tag_size);
-  KMB_TRY(crypt(context.get(), plaintext, sealed.data()));
+  KMB_TRY(crypt(context, plaintext, sealed.data()));
   int written = 0;
-  if (EVP_EncryptFinal_ex(context.get(), sealed.data() + plaintext.size(), &written) != 1) {
+  if (EVP_EncryptFinal_ex(context, sealed.data() + plaintext.size(), &written) != 1) {
     return detail::openssl_error("EVP_EncryptFinal_ex(AES-256-GCM)");
   }
   KMB_ASSERT(written == 0);
-  if (EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(aes256_gcm_tag_size),
+  if (EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, static_cast<int>(aes256_gcm_tag_size),
                           sealed.data() + plaintext.size()) != 1) {
     return detail::openssl_error("EVP_CTRL_GCM_GET_TAG");
   }
   return sealed;
+}
+
+}  // namespace
+
+Result<Bytes> aes256_gcm_seal(const Aes256Key& key, const Aes256GcmNonce& nonce, ByteSpan plaintext, ByteSpan aad) {
+  KMB_TRY(check_plaintext_size(plaintext));
+  KMB_ASSIGN_OR_RETURN(const detail::EvpCipherCtxPtr context, start(key, nonce, Direction::encrypt, aad));
+  return finish_seal(context.get(), plaintext);
+}
+
+struct Aes256GcmSealer::Context {
+  detail::EvpCipherCtxPtr cipher;
+};
+
+Aes256GcmSealer::Aes256GcmSealer(std::unique_ptr<Context> context) : context_(std::move(context)) {}
+Aes256GcmSealer::~Aes256GcmSealer() = default;
+Aes256GcmSealer::Aes256GcmSealer(Aes256GcmSealer&& other) noexcept = default;
+Aes256GcmSealer& Aes256GcmSealer::operator=(Aes256GcmSealer&& other) noexcept = default;
+
+Result<Aes256GcmSealer> Aes256GcmSealer::create(const Aes256Key& key) {
+  auto context = std::make_unique<Context>();
+  context->cipher.reset(EVP_CIPHER_CTX_new());
+  if (context->cipher == nullptr) return detail::openssl_error("EVP_CIPHER_CTX_new");
+  // The key schedule is computed here, once; seal() only sets the nonce.
+  if (EVP_CipherInit_ex2(context->cipher.get(), detail::aes256_gcm_cipher(), key.bytes().data(), nullptr,
+                         static_cast<int>(Direction::encrypt), nullptr) != 1) {
+    return detail::openssl_error("EVP_CipherInit_ex2(AES-256-GCM key)");
+  }
+  return Aes256GcmSealer(std::move(context));
+}
+
+Result<Bytes> Aes256GcmSealer::seal(const Aes256GcmNonce& nonce, ByteSpan plaintext, ByteSpan aad) {
+  KMB_ASSERT(context_ != nullptr);
+  KMB_TRY(check_plaintext_size(plaintext));
+  EVP_CIPHER_CTX* context = context_->cipher.get();
+  if (EVP_CipherInit_ex2(context, nullptr, nullptr, nonce.data(), static_cast<int>(Direction::encrypt), nullptr) != 1) {
+    return detail::openssl_error("EVP_CipherInit_ex2(AES-256-GCM nonce)");
+  }
+  while (!aad.empty()) {
+    const std::size_t piece_size = std::min(aad.size(), update_size_max);
+    int written = 0;
+    if (EVP_CipherUpdate(context, nullptr, &written, aad.data(), static_cast<int>(piece_size)) != 1) {
+      return detail::openssl_error("EVP_CipherUpdate(AES-256-GCM AAD)");
+    }
+    aad = aad.subspan(piece_size);
+  }
+  return finish_seal(context, plaintext);
 }
 
 Result<Bytes> aes256_gcm_open(const Aes256Key& key, const Aes256GcmNonce& nonce, ByteSpan sealed, ByteSpan aad) {

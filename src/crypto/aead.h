@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "base/bytes.h"
 #include "base/status.h"
@@ -62,5 +63,28 @@ Result<Bytes> aes256_gcm_seal(const Aes256Key& key, const Aes256GcmNonce& nonce,
 // key, nonce or aad, or altered bytes) and corruption if `sealed` is shorter than a tag; no
 // plaintext is returned in either case.
 Result<Bytes> aes256_gcm_open(const Aes256Key& key, const Aes256GcmNonce& nonce, ByteSpan sealed, ByteSpan aad);
+
+// Seals many messages under one key, computing the key schedule once (the per-message work is then
+// the nonce, the data and the tag): for a log that encrypts every small record under the same key.
+// Output is identical to aes256_gcm_seal with the same key. The nonce rules above apply unchanged.
+// Thread-safety: not thread-safe; one sealer per writer.
+class Aes256GcmSealer {
+ public:
+  // Errors: internal if OpenSSL fails.
+  static Result<Aes256GcmSealer> create(const Aes256Key& key);
+  ~Aes256GcmSealer();
+  Aes256GcmSealer(Aes256GcmSealer&& other) noexcept;
+  Aes256GcmSealer& operator=(Aes256GcmSealer&& other) noexcept;
+  Aes256GcmSealer(const Aes256GcmSealer&) = delete;
+  Aes256GcmSealer& operator=(const Aes256GcmSealer&) = delete;
+
+  // ciphertext || 16-byte tag, as aes256_gcm_seal.
+  Result<Bytes> seal(const Aes256GcmNonce& nonce, ByteSpan plaintext, ByteSpan aad);
+
+ private:
+  struct Context;
+  explicit Aes256GcmSealer(std::unique_ptr<Context> context);
+  std::unique_ptr<Context> context_;
+};
 
 }  // namespace kmb::crypto

@@ -153,3 +153,39 @@ TEST(Aes256Key, MoveWipesTheSource) {
 
 }  // namespace
 }  // namespace kmb::crypto
+
+namespace kmb::crypto {
+namespace {
+
+// The reusable sealer gives exactly the one-shot function's output, message after message.
+TEST(Aes256GcmSealer, MatchesTheOneShotSealForEveryMessage) {
+  const Aes256Key key = key_from_hex(std::string(64, 'c'));
+  Result<Aes256GcmSealer> sealer = Aes256GcmSealer::create(key);
+  ASSERT_TRUE(sealer.ok()) << sealer.status().to_string();
+  for (std::uint8_t i = 0; i < 40; i++) {
+    Aes256GcmNonce nonce{};
+    nonce[0] = i;
+    nonce[11] = static_cast<std::uint8_t>(255 - i);
+    const Bytes plaintext(static_cast<std::size_t>(i) * 7, static_cast<std::uint8_t>(i));
+    const Bytes aad(static_cast<std::size_t>(i % 5) * 3, 0x5a);
+    Result<Bytes> reused = sealer->seal(nonce, plaintext, aad);
+    Result<Bytes> one_shot = aes256_gcm_seal(key, nonce, plaintext, aad);
+    ASSERT_TRUE(reused.ok());
+    ASSERT_TRUE(one_shot.ok());
+    EXPECT_EQ(*reused, *one_shot) << "message " << int{i};
+    Result<Bytes> opened = aes256_gcm_open(key, nonce, *reused, aad);
+    ASSERT_TRUE(opened.ok());
+    EXPECT_EQ(*opened, plaintext);
+  }
+  // Specification test case 16 through the sealer.
+  const std::vector<GcmCase> cases = gcm_cases();
+  const GcmCase& spec = cases.back();
+  Result<Aes256GcmSealer> spec_sealer = Aes256GcmSealer::create(key_from_hex(spec.key));
+  ASSERT_TRUE(spec_sealer.ok());
+  Result<Bytes> sealed = spec_sealer->seal(nonce_from_hex(spec.nonce), hex(spec.plaintext), hex(spec.aad));
+  ASSERT_TRUE(sealed.ok());
+  EXPECT_EQ(to_hex(*sealed), spec.ciphertext + spec.tag);
+}
+
+}  // namespace
+}  // namespace kmb::crypto

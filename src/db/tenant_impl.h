@@ -3,6 +3,11 @@
 // ordered under one lock, validated by the pure kernel, appended to the log, applied to the
 // projections, and acknowledged once durable; many writers share each fdatasync.
 //
+// Encryption: for an encrypted tenant every record's reason and payload pass through the
+// RecordCipher on the way to and from the log, and snapshots are encrypted with the keyring's
+// snapshot key; nothing above this class sees ciphertext, nothing below it sees plaintext.
+// Quotas are checked (QuotaEnforcer) and the legal hold enforced before a write reaches the log.
+//
 // Visibility: readers see exactly the durable prefix of the log (ReadView at the durable
 // position), so no answer ever depends on a write a crash could take back. Writers evaluate
 // against the newest applied state (durable or in flight), which is what keeps them consistent.
@@ -18,6 +23,11 @@
 #include <string>
 
 #include "db/database.h"
+#include "db/keyring.h"
+#include "db/quota.h"
+#include "db/record_cipher.h"
+#include "db/tenant_event.h"
+#include "db/tenant_metadata.h"
 #include "log/group_commit.h"
 #include "log/partition.h"
 #include "projection/store.h"
@@ -27,14 +37,24 @@ namespace kmb::db {
 class TenantImpl final : public Tenant, public sql::Session {
  public:
   struct Token {};
-  TenantImpl(Token, io::Storage& storage, io::Clock& clock, std::string directory, std::uint64_t tenant_id,
-             const DatabaseOptions& options, const sql::Engine& engine);
+  TenantImpl(Token, io::Storage& storage, io::Clock& clock, std::string directory, TenantMetadata metadata,
+             std::unique_ptr<TenantKeyring> keyring, const DatabaseOptions& options, const sql::Engine& engine);
   ~TenantImpl() override;
 
-  // Opens the tenant's log under `directory` (DATA/tenants/<id>) and rebuilds its projections.
+  // Opens (creating if missing) the tenant's log under `directory` (DATA/tenants/<id>) and
+  // rebuilds its projections. `keyring` is non-null exactly for an encrypted tenant.
   static Result<std::unique_ptr<TenantImpl>> open(io::Storage& storage, io::Clock& clock, std::string directory,
-                                                  std::uint64_t tenant_id, bool create, const DatabaseOptions& options,
-                                                  const sql::Engine& engine);
+                                                  TenantMetadata metadata, std::unique_ptr<TenantKeyring> keyring,
+                                                  const DatabaseOptions& options, const sql::Engine& engine);
+
+  // Administration (Database forwards to these).
+  Status seal(const sql::AuditContext& audit);
+  Status unseal(const sql::AuditContext& audit);
+  Result<std::uint32_t> rotate_key(const sql::AuditContext& audit);
+  Status set_quotas(const TenantQuotas& quotas);
+  TenantMetadata metadata() const;
+  // Scans the whole log for lifecycle events (an administrative query: O(log size)).
+  Result<std::vector<TenantEventInfo>> events();
 
   // Tenant
   std::uint64_t id() const override { return tenant_id_; }
@@ -55,17 +75,37 @@ class TenantImpl final : public Tenant, public sql::Session {
   Status recover(std::unique_ptr<log::Partition> partition);
   Result<bool> load_snapshot(log::Partition& partition);
   Status replay(log::Partition& partition, std::uint64_t from);
-  Status apply_logged_record(const log::Record& record);
+  Status apply_logged_record(log::Record& record);
   Status write_checkpoint_locked();
   Status failure() const;
+  void fail(const Status& cause);
+  // Builds the log input for a record at `offset`, encrypting it for an encrypted tenant.
+  // `envelope` holds the encrypted bytes the input points at.
+  Result<log::RecordInput> record_input(std::uint64_t offset, log::RecordKind kind, const sql::AuditContext& audit,
+                                        ByteSpan payload, Bytes& envelope);
+  std::uint64_t stored_record_size(std::size_t reason_size, std::size_t payload_size) const;
+  // REQUIRES: write_mutex_ held. Appends a lifecycle event durably and notes it in the projections.
+  Status append_event_locked(const TenantEvent& event, const sql::AuditContext& audit);
+  Status change_seal(bool seal, const sql::AuditContext& audit);
+  Status refuse_if_sealed() const;
 
   io::Storage& storage_;
   io::Clock& clock_;
   std::string directory_;
   std::string snapshot_path_;
+  std::string metadata_path_;
   std::uint64_t tenant_id_;
   DatabaseOptions options_;
   const sql::Engine& engine_;
+
+  // Null for an unencrypted tenant. The keyring changes (rotation, sessions) under write_mutex_.
+  std::unique_ptr<TenantKeyring> keyring_;
+  std::unique_ptr<RecordCipher> cipher_;
+
+  // Changed under write_mutex_ and metadata_mutex_; read under either.
+  mutable std::mutex metadata_mutex_;
+  TenantMetadata metadata_;
+  std::optional<bool> sealed_in_log_;  // The last seal/unseal event seen by replay.
 
   std::unique_ptr<log::GroupCommitter> log_;
 
@@ -73,6 +113,7 @@ class TenantImpl final : public Tenant, public sql::Session {
   std::mutex write_mutex_;
   std::uint64_t last_timestamp_ns_ = 0;        // Guarded by write_mutex_.
   std::uint64_t records_since_checkpoint_ = 0; // Guarded by write_mutex_.
+  QuotaEnforcer quota_;                        // Guarded by write_mutex_.
 
   // Guards store_ and the positions: shared for readers, exclusive to apply effects.
   mutable std::shared_mutex store_mutex_;

@@ -64,7 +64,8 @@ ChainHash encode_record(const RecordHeader& header, std::string_view reason, Byt
   out.resize(start + header.record_size());
   std::uint8_t* p = out.data() + start;
   store_le<std::uint32_t>(p + 0, record_magic);
-  store_le<std::uint16_t>(p + 4, format_version);
+  const bool encrypted = (header.flags & record_flag_encrypted) != 0;
+  store_le<std::uint16_t>(p + 4, encrypted ? record_format_version_encrypted_min : std::uint16_t{1});
   p[6] = static_cast<std::uint8_t>(header.kind);
   p[7] = header.flags;
   store_le<std::uint64_t>(p + 8, header.tenant_id);
@@ -105,10 +106,13 @@ HeaderProblem decode_record_header(ByteSpan bytes, RecordHeader& header) {
   if (load_le<std::uint32_t>(p) != record_magic) return HeaderProblem::bad_magic;
   if (load_le<std::uint32_t>(p + 88) != crc_of(p, 88)) return HeaderProblem::bad_header_crc;
   std::uint16_t version = load_le<std::uint16_t>(p + 4);
-  if (version > format_version) return HeaderProblem::newer_version;
+  if (version > record_format_version) return HeaderProblem::newer_version;
   if (version == 0) return HeaderProblem::bad_version;
   if (!is_valid_record_kind(p[6])) return HeaderProblem::bad_kind;
   if ((p[7] & ~record_flags_known) != 0) return HeaderProblem::bad_flags;
+  if ((p[7] & record_flag_encrypted) != 0 && version < record_format_version_encrypted_min) {
+    return HeaderProblem::bad_flags;
+  }
   header.kind = static_cast<RecordKind>(p[6]);
   header.flags = p[7];
   header.tenant_id = load_le<std::uint64_t>(p + 8);

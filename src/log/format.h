@@ -20,7 +20,13 @@ namespace kmb::log {
 
 using ChainHash = crypto::Sha256Digest;
 
+// Version of the partition structures (segment header, PARTITION manifest, index).
 inline constexpr std::uint16_t format_version = 1;
+// Version of records. 2 added the `encrypted` flag. A record is written with the lowest version
+// that can express it (version 1 unless it is encrypted), so older readers still read every
+// unencrypted log and refuse encrypted records as `unsupported` instead of misreading them.
+inline constexpr std::uint16_t record_format_version = 2;
+inline constexpr std::uint16_t record_format_version_encrypted_min = 2;
 inline constexpr std::uint16_t hash_algorithm_sha256 = 1;
 
 // ---- Records --------------------------------------------------------------------------------
@@ -41,8 +47,14 @@ inline constexpr std::uint64_t record_size_max =
 
 // flags: bit 0 = batch_continues (the next record belongs to the same atomic batch). A batch is
 // the unit of atomicity: recovery drops a trailing batch whose last record is missing.
+// bit 1 = encrypted (version >= 2): reason_length is 0 and the payload is an encryption envelope
+// (docs/format/encryption.md) holding the reason and the payload. The log itself never decrypts:
+// CRCs and the chain cover the stored (encrypted) bytes, so verification needs no keys.
 inline constexpr std::uint8_t record_flag_batch_continues = 0x01;
-inline constexpr std::uint8_t record_flags_known = record_flag_batch_continues;
+inline constexpr std::uint8_t record_flag_encrypted = 0x02;
+inline constexpr std::uint8_t record_flags_known = record_flag_batch_continues | record_flag_encrypted;
+// The flags a caller may set through RecordInput (the partition owns batch_continues).
+inline constexpr std::uint8_t record_input_flags_allowed = record_flag_encrypted;
 
 enum class RecordKind : std::uint8_t {
   event = 1,    // An application event appended to a stream.
@@ -76,6 +88,7 @@ struct RecordInput {
   std::uint64_t request_id = 0;
   std::string_view reason;
   ByteSpan payload;
+  std::uint8_t flags = 0;  // Only record_input_flags_allowed.
 };
 
 // A decoded record, owning its bytes.

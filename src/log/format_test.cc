@@ -63,6 +63,26 @@ TEST(RecordFormat, EveryHeaderByteIsCovered) {
   }
 }
 
+TEST(RecordFormat, EncryptedFlagRequiresVersionTwo) {
+  Bytes payload = {9, 8, 7};
+  RecordHeader header = sample_header("", payload);
+  header.flags = record_flag_encrypted;
+  Bytes encoded;
+  (void)encode_record(header, "", payload, encoded);
+  EXPECT_EQ(load_le<std::uint16_t>(encoded.data() + 4), 2);
+  RecordHeader decoded;
+  ASSERT_EQ(decode_record_header(encoded, decoded), HeaderProblem::none);
+  EXPECT_EQ(decoded.flags, record_flag_encrypted);
+  // The same flag on a version-1 record is invalid: version 1 readers never knew it.
+  store_le<std::uint16_t>(encoded.data() + 4, 1);
+  store_le<std::uint32_t>(encoded.data() + 88, crypto::crc32c(ByteSpan(encoded.data(), 88)));
+  EXPECT_EQ(decode_record_header(encoded, decoded), HeaderProblem::bad_flags);
+  // Unencrypted records keep version 1.
+  Bytes plain;
+  (void)encode_record(sample_header("", payload), "", payload, plain);
+  EXPECT_EQ(load_le<std::uint16_t>(plain.data() + 4), 1);
+}
+
 TEST(RecordFormat, RejectsNewerVersionAndUnknownKind) {
   Bytes payload = {9};
   RecordHeader header = sample_header("", payload);
@@ -72,7 +92,7 @@ TEST(RecordFormat, RejectsNewerVersionAndUnknownKind) {
     store_le<std::uint32_t>(bytes.data() + 88, crypto::crc32c(ByteSpan(bytes.data(), 88)));
   };
   Bytes newer = encoded;
-  store_le<std::uint16_t>(newer.data() + 4, format_version + 1);
+  store_le<std::uint16_t>(newer.data() + 4, record_format_version + 1);
   reseal(newer);
   RecordHeader decoded;
   EXPECT_EQ(decode_record_header(newer, decoded), HeaderProblem::newer_version);

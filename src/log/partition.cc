@@ -276,6 +276,12 @@ Status Partition::validate_batch(std::span<const RecordInput> batch) const {
     if (!is_valid_record_kind(static_cast<std::uint8_t>(input.kind))) {
       return invalid_argument("record " + std::to_string(i) + " of the batch has an invalid kind");
     }
+    if ((input.flags & ~record_input_flags_allowed) != 0) {
+      return invalid_argument("record " + std::to_string(i) + " of the batch has flags the caller may not set");
+    }
+    if ((input.flags & record_flag_encrypted) != 0 && !input.reason.empty()) {
+      return invalid_argument("record " + std::to_string(i) + " is encrypted but has a clear-text reason");
+    }
     if (input.reason.size() > record_reason_size_max) {
       return invalid_argument("record " + std::to_string(i) + ": reason of " + std::to_string(input.reason.size()) +
                               " bytes exceeds the limit of " + std::to_string(record_reason_size_max));
@@ -356,7 +362,7 @@ AppendResult Partition::stage_batch(std::span<const RecordInput> batch, std::uin
     const RecordInput& input = batch[i];
     RecordHeader header;
     header.kind = input.kind;
-    header.flags = i + 1 < batch.size() ? record_flag_batch_continues : 0;
+    header.flags = static_cast<std::uint8_t>((i + 1 < batch.size() ? record_flag_batch_continues : 0) | input.flags);
     header.tenant_id = options_.tenant_id;
     header.offset = first_offset + i;
     header.timestamp_ns = timestamp;

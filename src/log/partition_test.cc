@@ -167,11 +167,31 @@ TEST(Partition, RejectsBadBatchesWithoutWriting) {
   EXPECT_EQ(partition->append(std::span(&long_why, 1), 1).status().code(), StatusCode::invalid_argument);
   RecordInput bad_kind{static_cast<RecordKind>(9), 1, 1, "", {}};
   EXPECT_EQ(partition->append(std::span(&bad_kind, 1), 1).status().code(), StatusCode::invalid_argument);
+  RecordInput partition_flag{RecordKind::event, 1, 1, "", {}, record_flag_batch_continues};
+  EXPECT_EQ(partition->append(std::span(&partition_flag, 1), 1).status().code(), StatusCode::invalid_argument);
+  RecordInput clear_reason{RecordKind::event, 1, 1, "why", {}, record_flag_encrypted};
+  EXPECT_EQ(partition->append(std::span(&clear_reason, 1), 1).status().code(), StatusCode::invalid_argument);
   Batch five = Batch::for_offsets(0, 5, 10);
   EXPECT_EQ(partition->append(five.inputs, 1).status().code(), StatusCode::resource_exhausted);
   EXPECT_EQ(partition->next_offset(), 0u);
   append_records(*partition, 0, 3);
   expect_records(*partition, 3);
+}
+
+TEST(Partition, KeepsTheEncryptedFlagAndWritesVersionTwoOnlyForIt) {
+  io::MemoryStorage storage(6);
+  auto partition = open_ok(storage, small_segments());
+  Bytes sealed = {1, 2, 3};
+  RecordInput inputs[] = {{RecordKind::command, 1, 1, "", sealed, record_flag_encrypted},
+                          {RecordKind::command, 1, 2, "plain", sealed}};
+  ASSERT_TRUE(partition->append(inputs, 1).ok());
+  std::vector<Record> records = partition->read_range(0, 2).value();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].header.flags, record_flag_encrypted | record_flag_batch_continues);
+  EXPECT_EQ(records[1].header.flags, 0);
+  const Bytes segment = storage.read_current(partition->directory() + "/" + segment_file_name(0)).value();
+  EXPECT_EQ(load_le<std::uint16_t>(segment.data() + segment_header_size + 4), 2);
+  EXPECT_EQ(load_le<std::uint16_t>(segment.data() + segment_header_size + records[0].header.record_size() + 4), 1);
 }
 
 TEST(Partition, OpenRejectsWhatIsNotALog) {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/bytes.h"
 #include "base/status.h"
@@ -47,6 +48,20 @@ struct RowVersion {
 struct KeyBound {
   Bytes key;
   bool inclusive = true;
+};
+
+// One event of a stream. A stream's offset of an event is its index in the stream.
+struct StreamEvent {
+  std::uint64_t offset = 0;  // within the stream
+  Position position = 0;     // of the command record that appended it
+  std::uint64_t timestamp_ns = 0;
+  Bytes data;
+};
+
+// Consecutive events of one stream as of a position, and the stream's length then.
+struct StreamSlice {
+  std::vector<StreamEvent> events;
+  std::uint64_t stream_length = 0;  // events appended at or before the position (the next offset)
 };
 
 // Visitors return false to stop early.
@@ -127,6 +142,14 @@ class ReadView {
 
   // The audit trail, oldest first, positions within [from, to].
   virtual Status scan_audit(Position from, Position to, const std::function<bool(const AuditEntry&)>& visit) const = 0;
+
+  // Events of stream `name` appended at or before `as_of`, from stream offset `from_offset`: at
+  // most `count_max` of them, stopping before their data would exceed `bytes_max` in total — but
+  // always the first one when there is one and count_max > 0, so that a reader never stalls on an
+  // event larger than its budget. count_max = 0 asks only for stream_length. Positions are checked
+  // as by table(); not_found if the stream did not exist at as_of.
+  virtual Result<StreamSlice> read_stream(std::string_view name, Position as_of, std::uint64_t from_offset,
+                                          std::uint64_t count_max, std::uint64_t bytes_max) const = 0;
 };
 
 }  // namespace kmb::projection

@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "crypto/crc32c.h"
+#include "crypto/random.h"
+#include "crypto/secure.h"
 
 namespace kmb::projection {
 
@@ -16,11 +18,15 @@ constexpr std::size_t read_chunk_bytes = 16 << 20;
 
 // Header field offsets.
 constexpr std::size_t version_offset = 8;
-constexpr std::size_t reserved_offset = 10;
+constexpr std::size_t flags_offset = 10;
+constexpr std::size_t key_epoch_offset = 12;
 constexpr std::size_t applied_offset = 16;
 constexpr std::size_t hash_offset = 24;
 constexpr std::size_t body_length_offset = 56;
 static_assert(body_length_offset + 8 == header_size_bytes);
+constexpr std::uint16_t flag_encrypted = 0x0001;
+constexpr std::uint16_t flags_known = flag_encrypted;
+constexpr std::size_t encryption_overhead_bytes = crypto::aes256_gcm_nonce_size + crypto::aes256_gcm_tag_size;
 
 Status damaged(std::string_view path, std::string_view what) {
   return corruption("snapshot " + std::string(path) + ": " + std::string(what));
@@ -46,10 +52,28 @@ Result<Bytes> read_file(io::Storage& storage, std::string_view path) {
   return content;
 }
 
+// Authenticates and decrypts an encrypted body ([12] nonce || ciphertext || tag) with the header
+// (bytes 0..64 of `content`) as associated data.
+Result<Bytes> decrypt_body(std::string_view path, ByteSpan content, ByteSpan body, std::uint32_t key_epoch,
+                           const SnapshotKeyLookup& keys) {
+  const crypto::Aes256Key* key = keys ? keys(key_epoch) : nullptr;
+  if (key == nullptr) {
+    return failed_precondition("snapshot " + std::string(path) + " is encrypted under key epoch " +
+                               std::to_string(key_epoch) + ", and no key for it was given");
+  }
+  if (body.size() < encryption_overhead_bytes) return damaged(path, "encrypted body is cut short");
+  crypto::Aes256GcmNonce nonce;
+  std::memcpy(nonce.data(), body.data(), nonce.size());
+  Result<Bytes> opened =
+      crypto::aes256_gcm_open(*key, nonce, body.subspan(nonce.size()), content.first(header_size_bytes));
+  if (!opened.ok()) return damaged(path, "encrypted body failed its integrity check");
+  return opened;
+}
+
 }  // namespace
 
 Status save_snapshot(io::Storage& storage, std::string_view path, const Store& store, Position applied,
-                     const ChainHash& chain_hash_at_applied) {
+                     const ChainHash& chain_hash_at_applied, const SnapshotEncryption* encryption) {
   if (store.last_position() != applied) {
     return invalid_argument("snapshot at position " + std::to_string(applied) + " of a store whose last position is " +
                             (store.last_position().has_value() ? std::to_string(*store.last_position()) : "none"));
@@ -59,13 +83,31 @@ Status save_snapshot(io::Storage& storage, std::string_view path, const Store& s
   store_le<std::uint16_t>(content.data() + version_offset, snapshot_format_version);
   store_le<std::uint64_t>(content.data() + applied_offset, applied);
   std::memcpy(content.data() + hash_offset, chain_hash_at_applied.data(), chain_hash_at_applied.size());
-  store.encode(content);
-  store_le<std::uint64_t>(content.data() + body_length_offset, content.size() - header_size_bytes);
+  if (encryption == nullptr) {
+    store.encode(content);
+    store_le<std::uint64_t>(content.data() + body_length_offset, content.size() - header_size_bytes);
+  } else {
+    KMB_ASSERT(encryption->key != nullptr);
+    Bytes body;
+    store.encode(body);
+    store_le<std::uint16_t>(content.data() + flags_offset, flag_encrypted);
+    store_le<std::uint32_t>(content.data() + key_epoch_offset, encryption->key_epoch);
+    store_le<std::uint64_t>(content.data() + body_length_offset, body.size() + encryption_overhead_bytes);
+    // A random nonce: snapshots are rare (far below GCM's 2^32 random-nonce bound per key) and
+    // use their own key, so they never share a key with the log's counter nonces.
+    KMB_ASSIGN_OR_RETURN(crypto::Aes256GcmNonce nonce, crypto::random_array<crypto::aes256_gcm_nonce_size>());
+    Result<Bytes> sealed =
+        crypto::aes256_gcm_seal(*encryption->key, nonce, body, ByteSpan(content).first(header_size_bytes));
+    crypto::secure_zero(MutableByteSpan(body));
+    KMB_TRY(sealed.status());
+    append_bytes(content, nonce);
+    append_bytes(content, *sealed);
+  }
   append_le<std::uint32_t>(content, crypto::crc32c(content));
   return io::write_file_atomically(storage, path, content);
 }
 
-Result<LoadedSnapshot> load_snapshot(io::Storage& storage, std::string_view path) {
+Result<LoadedSnapshot> load_snapshot(io::Storage& storage, std::string_view path, const SnapshotKeyLookup& keys) {
   KMB_ASSIGN_OR_RETURN(const Bytes content, read_file(storage, path));
   if (content.size() < header_size_bytes + trailer_size_bytes) return damaged(path, "truncated header");
   if (std::memcmp(content.data(), snapshot_magic, sizeof(snapshot_magic)) != 0) return damaged(path, "bad magic");
@@ -87,15 +129,24 @@ Result<LoadedSnapshot> load_snapshot(io::Storage& storage, std::string_view path
   const std::size_t checked = content.size() - trailer_size_bytes;
   const auto stored_crc = load_le<std::uint32_t>(content.data() + checked);
   if (crypto::crc32c(ByteSpan(content).first(checked)) != stored_crc) return damaged(path, "checksum mismatch");
-  if (load_le<std::uint16_t>(content.data() + reserved_offset) != 0 ||
-      load_le<std::uint32_t>(content.data() + reserved_offset + 2) != 0) {
-    return damaged(path, "reserved header bytes are not zero");
-  }
+  const auto flags = load_le<std::uint16_t>(content.data() + flags_offset);
+  const auto key_epoch = load_le<std::uint32_t>(content.data() + key_epoch_offset);
+  if ((flags & ~flags_known) != 0) return damaged(path, "unknown header flags");
+  const bool encrypted = (flags & flag_encrypted) != 0;
+  if (!encrypted && key_epoch != 0) return damaged(path, "key epoch set on an unencrypted snapshot");
+  if (version < 2 && flags != 0) return damaged(path, "reserved header bytes are not zero");
 
   LoadedSnapshot loaded;
   loaded.applied = load_le<std::uint64_t>(content.data() + applied_offset);
   std::memcpy(loaded.chain_hash.data(), content.data() + hash_offset, loaded.chain_hash.size());
-  Result<Store> store = Store::decode(ByteSpan(content).subspan(header_size_bytes, body_length));
+  ByteSpan body = ByteSpan(content).subspan(header_size_bytes, body_length);
+  Bytes decrypted;
+  if (encrypted) {
+    KMB_ASSIGN_OR_RETURN(decrypted, decrypt_body(path, content, body, key_epoch, keys));
+    body = ByteSpan(decrypted);
+  }
+  Result<Store> store = Store::decode(body);
+  if (encrypted) crypto::secure_zero(MutableByteSpan(decrypted));
   if (!store.ok()) return damaged(path, store.status().message());
   loaded.store = std::move(store).value();
   if (loaded.store.last_position() != loaded.applied) {

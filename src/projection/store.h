@@ -38,13 +38,6 @@
 
 namespace kmb::projection {
 
-struct StreamEvent {
-  std::uint64_t offset = 0;  // within the stream
-  Position position = 0;     // of the command record that appended it
-  std::uint64_t timestamp_ns = 0;
-  Bytes data;
-};
-
 class Store final : public kernel::StateView {
  public:
   // Effects validated against the Store as it was, to be committed unchanged.

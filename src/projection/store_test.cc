@@ -493,5 +493,44 @@ TEST_F(StoreTest, Streams) {
   EXPECT_EQ(store_.read_stream("orders", 0, 100, 0)->size(), 0u);  // created at 0, no events yet
 }
 
+TEST_F(StoreTest, ViewReadsStreamsAsOfAPosition) {
+  const Position before = apply(kernel::CreateStream{"other", false});
+  const Position created = apply(kernel::CreateStream{"orders", false});
+  const Position first = apply(kernel::AppendEvents{"orders", 0, {Bytes{1}, Bytes{2, 2}}});
+  const Position second = apply(kernel::AppendEvents{"orders", 2, {Bytes{3, 3, 3}}});
+  std::unique_ptr<ReadView> view = store_.view(second);
+
+  Result<StreamSlice> all = view->read_stream("orders", second, 0, 100, 1 << 20);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(all->stream_length, 3u);
+  ASSERT_EQ(all->events.size(), 3u);
+  EXPECT_EQ(all->events[2].offset, 2u);
+  EXPECT_EQ(all->events[2].position, second);
+  EXPECT_EQ(all->events[2].timestamp_ns, timestamp(second));
+  EXPECT_EQ(all->events[1].data, (Bytes{2, 2}));
+
+  // As of an earlier position only what was appended by then is visible.
+  Result<StreamSlice> earlier = view->read_stream("orders", first, 0, 100, 1 << 20);
+  ASSERT_TRUE(earlier.ok());
+  EXPECT_EQ(earlier->stream_length, 2u);
+  EXPECT_EQ(earlier->events.size(), 2u);
+  EXPECT_EQ(view->read_stream("orders", created, 0, 100, 1 << 20)->stream_length, 0u);
+
+  // Count and byte budgets; the first event is returned even when it alone exceeds the budget.
+  EXPECT_EQ(view->read_stream("orders", second, 1, 1, 1 << 20)->events.size(), 1u);
+  EXPECT_EQ(view->read_stream("orders", second, 0, 100, 3)->events.size(), 2u);
+  Result<StreamSlice> oversized = view->read_stream("orders", second, 2, 100, 1);
+  ASSERT_EQ(oversized->events.size(), 1u);
+  EXPECT_EQ(oversized->events[0].data, (Bytes{3, 3, 3}));
+  EXPECT_TRUE(view->read_stream("orders", second, 0, 0, 1 << 20)->events.empty());
+  EXPECT_TRUE(view->read_stream("orders", second, 7, 10, 1 << 20)->events.empty());
+
+  // Unknown streams, streams not yet created and future positions are refused.
+  EXPECT_EQ(view->read_stream("nope", second, 0, 1, 1).status().code(), StatusCode::not_found);
+  EXPECT_EQ(view->read_stream("orders", before, 0, 1, 1).status().code(), StatusCode::not_found);
+  EXPECT_EQ(store_.view(first)->read_stream("orders", second, 0, 1, 1).status().code(),
+            StatusCode::invalid_argument);
+}
+
 }  // namespace
 }  // namespace kmb::projection

@@ -251,6 +251,33 @@ class StoreReadView final : public ReadView {
     return Status();
   }
 
+  Result<StreamSlice> read_stream(std::string_view name, Position as_of, std::uint64_t from_offset,
+                                  std::uint64_t count_max, std::uint64_t bytes_max) const override {
+    KMB_TRY(check_position(as_of));
+    const kernel::StreamDef* def = store_.catalog().find_stream(name);
+    if (def == nullptr || def->created_at > as_of) {
+      return not_found("stream " + std::string(name) + " does not exist at position " + std::to_string(as_of));
+    }
+    // A stream's events are stored in append order, so in position order: the ones visible at
+    // as_of are a prefix (later ones may be applied but not yet durable, or simply newer).
+    const std::vector<StoredEvent>& events = store_.streams().events(def->id);
+    const auto visible_end = std::upper_bound(events.begin(), events.end(), as_of,
+                                              [](Position p, const StoredEvent& event) { return p < event.position; });
+    StreamSlice slice;
+    slice.stream_length = static_cast<std::uint64_t>(visible_end - events.begin());
+    std::uint64_t bytes = 0;
+    for (std::uint64_t offset = from_offset; offset < slice.stream_length && slice.events.size() < count_max;
+         offset++) {
+      const StoredEvent& event = events[offset];
+      if (!slice.events.empty() && bytes + event.data.size() > bytes_max) break;
+      bytes += event.data.size();
+      const std::optional<std::uint64_t> timestamp = store_.timeline().timestamp_at(event.position);
+      KMB_ASSERT(timestamp.has_value());
+      slice.events.push_back(StreamEvent{offset, event.position, *timestamp, event.data});
+    }
+    return slice;
+  }
+
  private:
   Status check_position(Position p) const {
     if (!position_.has_value()) {

@@ -10,6 +10,11 @@
 # Allowed everywhere: printing to the terminal (std::cout, printf, fprintf(stderr, ...)), calls of
 # our own abstractions (file->sync(), reader.read(...)), and words in comments and strings.
 # Escape hatch, honoured only under src/cli/: a line ending in `// os-access-ok: <reason>`.
+#
+# The network is the one OS facility with its own home outside src/io: sockets (standalone asio,
+# cpp-httplib) are the edge of the process, used by the server (src/server/) and by the client's
+# transport (src/client/*transport*.cc, behind the Transport interface that tests replace). Anywhere
+# else an asio or httplib include or an `asio::` name is a violation, like a raw ::socket() call.
 set -euo pipefail
 
 check() {
@@ -25,7 +30,7 @@ check() {
       -not -name '*test_support.h' -not -name '*test_support.cc' -print0 | sort -z)
   if [[ ${#files[@]} -eq 0 ]]; then return 0; fi
 
-  awk -v cli_prefix="$src_dir/cli/" '
+  awk -v cli_prefix="$src_dir/cli/" -v server_prefix="$src_dir/server/" -v client_prefix="$src_dir/client/" '
     function report(reason) {
       printf "%s:%d: OS access outside src/io (%s): %s\n", FILENAME, FNR, reason, raw
       if (!is_cli && escaped) {
@@ -33,7 +38,12 @@ check() {
       }
       violations++
     }
-    FNR == 1 { in_block_comment = 0; is_cli = (index(FILENAME, cli_prefix) == 1) }
+    FNR == 1 {
+      in_block_comment = 0
+      is_cli = (index(FILENAME, cli_prefix) == 1)
+      is_network = (index(FILENAME, server_prefix) == 1) ||
+                   (index(FILENAME, client_prefix) == 1 && FILENAME ~ /transport[^\/]*\.(cc|h)$/)
+    }
     {
       raw = $0
       escaped = (raw ~ /\/\/[ \t]*os-access-ok:[ \t]*[^ \t]/)
@@ -81,6 +91,10 @@ check() {
         report("wall clock; use io::Clock")
       } else if (code ~ /(std::filesystem|[io]?fstream[^A-Za-z0-9_])/) {
         report("file access; use io::Storage")
+      } else if (!is_network && code ~ /^[ \t]*#[ \t]*include[ \t]*<(asio[.\/][^>]*|httplib\.h)>/) {
+        report("network header outside src/server and src/client/*transport*")
+      } else if (!is_network && code ~ /(^|[^A-Za-z0-9_])asio::/) {
+        report("network call outside src/server and src/client/*transport*")
       }
     }
     END { exit violations > 0 ? 1 : 0 }
@@ -116,6 +130,11 @@ CC
 #include <unistd.h>  // os-access-ok: isatty decides whether to colour output
 bool tty() { return isatty(1) != 0; }  // os-access-ok: colour only on terminals
 CC
+  mkdir -p "$root/src/server" "$root/src/client"
+  printf '#include <asio.hpp>\nasio::io_context context;\n' >"$root/src/server/server.cc"
+  printf '#include <asio/ssl.hpp>\nasio::ssl::context tls(asio::ssl::context::tls_client);\n' \
+    >"$root/src/client/tcp_transport.cc"
+  printf '// Uses asio:: only in prose.\n' >"$root/src/client/client.cc"
   local output
   if ! output="$(check "$root/src")"; then
     echo "self-test: clean tree reported violations:"; echo "$output"; return 1
@@ -137,6 +156,9 @@ CC
     'std::time_t t = time(nullptr);'
     'std::ifstream in(path);'
     'bool tty = isatty(1);  // os-access-ok: only cli may do this'
+    '#include <asio.hpp>'
+    '#include <httplib.h>'
+    'asio::ip::tcp::socket socket(context);'
   )
   local bad
   for bad in "${bad_lines[@]}"; do

@@ -38,6 +38,10 @@ class PinnedReadView final : public projection::ReadView {
                     const std::function<bool(const projection::AuditEntry&)>& visit) const override {
     return base_.scan_audit(from, std::min(to, as_of_), visit);
   }
+  Result<projection::StreamSlice> read_stream(std::string_view name, Position as_of, std::uint64_t from_offset,
+                                              std::uint64_t count_max, std::uint64_t bytes_max) const override {
+    return base_.read_stream(name, std::min(as_of, as_of_), from_offset, count_max, bytes_max);
+  }
 
  private:
   Status check_position(Position p) const {

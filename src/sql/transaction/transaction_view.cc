@@ -244,4 +244,11 @@ Status TransactionReadView::scan_audit(Position from, Position to,
   return base_.scan_audit(from, std::min(to, *snapshot_), visit);
 }
 
+Result<projection::StreamSlice> TransactionReadView::read_stream(std::string_view name, Position as_of,
+                                                                 std::uint64_t from_offset, std::uint64_t count_max,
+                                                                 std::uint64_t bytes_max) const {
+  if (!snapshot_.has_value()) return not_found("stream " + std::string(name) + " does not exist");
+  return base_.read_stream(name, std::min(as_of, *snapshot_), from_offset, count_max, bytes_max);
+}
+
 }  // namespace kmb::sql

@@ -61,6 +61,9 @@ class TransactionReadView final : public projection::ReadView {
   Result<std::uint64_t> timestamp_at_position(kernel::Position position) const override;
   Status scan_audit(kernel::Position from, kernel::Position to,
                     const std::function<bool(const projection::AuditEntry&)>& visit) const override;
+  // Streams as of the snapshot (a transaction does not append events).
+  Result<projection::StreamSlice> read_stream(std::string_view name, kernel::Position as_of, std::uint64_t from_offset,
+                                              std::uint64_t count_max, std::uint64_t bytes_max) const override;
 
  private:
   Status check_position(kernel::Position p) const;

@@ -1,0 +1,117 @@
+// RequestHandler: what the server does with one decoded request, independent of sockets, framing
+// and threads (connection.h does those). It authenticates the handshake, enforces the key's role
+// and tenant on every request, runs SQL through the database's group-committed write path and
+// answers admin requests — returning either the response message or an Error message.
+//
+// Tenant isolation: a request's tenant is always the authenticated key's tenant. The only requests
+// that name a tenant (tenant_*, api_key_*, verify_chain with a tenant id) need the admin role when
+// that tenant is not the key's own; every refusal is written to the system audit log
+// (ApiKeyStore::audit_denied) before the Error is returned. Admin keys are operator keys: they may
+// administer every tenant (docs/server.md), but their SQL still runs in their own tenant.
+//
+// Revocation is immediate: handle() re-checks the key before every request.
+//
+// Thread-safety: thread-safe; handle() may run on many worker threads at once (SQL writes of many
+// connections then share the tenant's group commit).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+#include "io/clock.h"
+#include "protocol/messages.h"
+#include "server/api_keys.h"
+#include "server/metrics.h"
+#include "server/stream_service.h"
+#include "sql/engine.h"
+
+namespace kmb::server {
+
+// The authenticated identity of a connection (from its Hello).
+struct Principal {
+  std::string key_id;
+  std::uint64_t tenant_id = 0;
+  Role role = Role::reader;
+};
+
+struct HandlerOptions {
+  std::string server_version;
+  std::uint32_t frame_body_size_max_bytes = protocol::frame_body_size_max_default_bytes;
+  bool tls = false;
+  std::vector<std::string> regions;
+};
+
+// The observable outcome of one request, for metrics and logs.
+struct HandledRequest {
+  protocol::Message response;
+  StatusCode code = StatusCode::ok;
+  std::uint64_t tenant_id = 0;
+  // Streams: run on the connection's strand right after the response is queued (a subscription
+  // pushes nothing before its SubscribeResponse). Empty for most requests.
+  std::function<void()> after_queued;
+};
+
+class RequestHandler {
+ public:
+  // All references must outlive the handler. `storage` is the one the database's files live on
+  // (verify_chain reads the tenant's segments through it).
+  RequestHandler(db::Database& database, ApiKeyStore& keys, Metrics& metrics, io::Storage& storage, io::Clock& clock,
+                 HandlerOptions options);
+
+  // The handshake: version negotiation and key authentication. On success `principal` is set.
+  HandledRequest hello(const protocol::Hello& hello, std::uint64_t session_id, Principal& principal);
+
+  // One request after a successful handshake.
+  // `push` is the connection's push hook (subscriptions); without one, Subscribe is refused.
+  HandledRequest handle(const Principal& principal, const protocol::Message& request, const std::string& peer,
+                        const std::shared_ptr<PushTarget>& push = nullptr);
+  // The connection is gone: its subscriptions end. Thread-safe.
+  void connection_closed(std::uint64_t connection_id) { streams_.connection_closed(connection_id); }
+  // Server shutdown: ends every subscription (subscription_closed, aborted); later subscribes fail.
+  void shutdown_streams() { streams_.shutdown(); }
+
+  void set_connection_count_source(std::function<std::uint64_t()> source) { connection_count_ = std::move(source); }
+
+ private:
+  // ok, or the Error to answer with after auditing the refusal.
+  Status authorize(const Principal& principal, std::uint64_t requested_tenant_id, bool needs_admin,
+                   std::string_view operation, const std::string& peer);
+  Result<protocol::Message> dispatch(const Principal& principal, const protocol::Message& request,
+                                     const std::string& peer, const std::shared_ptr<PushTarget>& push,
+                                     std::function<void()>& after_queued);
+  // Stream and subscription requests (stream_service.h); nullopt for any other request.
+  std::optional<Result<protocol::Message>> dispatch_stream(const Principal& principal,
+                                                           const protocol::Message& request,
+                                                           const std::shared_ptr<PushTarget>& push,
+                                                           std::function<void()>& after_queued);
+  Result<protocol::Message> execute(const Principal& principal, const protocol::Execute& request);
+  Result<protocol::Message> list_tables(const Principal& principal);
+  Result<protocol::Message> describe_table(const Principal& principal, const protocol::DescribeTable& request);
+  Result<protocol::Message> verify_chain(std::uint64_t tenant_id);
+  Result<protocol::Message> server_info();
+  Result<protocol::TenantInfo> tenant_info(std::uint64_t tenant_id);
+  Result<db::Tenant*> open_tenant(std::uint64_t tenant_id);
+
+  db::Database& database_;
+  ApiKeyStore& keys_;
+  Metrics& metrics_;
+  io::Storage& storage_;
+  io::Clock& clock_;
+  HandlerOptions options_;
+  sql::Engine engine_;
+  std::uint64_t started_ns_ = 0;
+  std::function<std::uint64_t()> connection_count_;
+  StreamService streams_;  // last: its pusher thread stops before the rest is destroyed
+};
+
+protocol::Role to_protocol_role(Role role);
+Role from_protocol_role(protocol::Role role);
+protocol::ApiKeyInfo to_protocol_key(const ApiKeyInfo& key);
+
+}  // namespace kmb::server

@@ -1,0 +1,158 @@
+#include "server/request_handler.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "io/clock.h"
+#include "io/memory_storage.h"
+
+namespace kmb::server {
+namespace {
+
+namespace p = protocol;
+
+class RequestHandlerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<std::unique_ptr<db::Database>> database = db::Database::open(storage_, clock_, "/data");
+    ASSERT_TRUE(database.ok()) << database.status().to_string();
+    database_ = std::move(database).value();
+    ASSERT_TRUE(database_->create_tenant(1, db::TenantConfig{"a", "", {}}).ok());
+    ASSERT_TRUE(database_->create_tenant(2, db::TenantConfig{"b", "", {}}).ok());
+    Result<std::unique_ptr<ApiKeyStore>> keys = ApiKeyStore::open(storage_, clock_, "/data", true);
+    ASSERT_TRUE(keys.ok()) << keys.status().to_string();
+    keys_ = std::move(keys).value();
+    handler_ = std::make_unique<RequestHandler>(*database_, *keys_, metrics_, storage_, clock_,
+                                                HandlerOptions{"test", 1u << 20, false, {}});
+  }
+
+  Principal principal(std::uint64_t tenant, Role role) {
+    Result<CreatedKey> created = keys_->create(tenant, role, "", KeyActor{"test", ""});
+    EXPECT_TRUE(created.ok());
+    Principal out;
+    p::Hello hello;
+    hello.api_key = created->key;
+    HandledRequest handled = handler_->hello(hello, 1, out);
+    EXPECT_EQ(handled.code, StatusCode::ok);
+    return out;
+  }
+
+  HandledRequest handle(const Principal& who, const p::Message& request) {
+    return handler_->handle(who, request, "127.0.0.1:1");
+  }
+
+  io::MemoryStorage storage_{11};
+  io::ManualClock clock_;
+  std::unique_ptr<db::Database> database_;
+  std::unique_ptr<ApiKeyStore> keys_;
+  Metrics metrics_;
+  std::unique_ptr<RequestHandler> handler_;
+};
+
+TEST_F(RequestHandlerTest, HelloRefusesUnknownKeysAndVersions) {
+  Principal who;
+  p::Hello hello;
+  hello.api_key = "kmb_" + std::string(64, 'a');
+  EXPECT_EQ(handler_->hello(hello, 1, who).code, StatusCode::invalid_argument);
+  hello.version_min = 5;
+  hello.version_max = 6;
+  EXPECT_EQ(handler_->hello(hello, 1, who).code, StatusCode::unsupported);
+  EXPECT_TRUE(who.key_id.empty());
+}
+
+TEST_F(RequestHandlerTest, EveryOperationNamingAnotherTenantIsRefusedAndAudited) {
+  const Principal admin = principal(1, Role::admin);
+  Result<CreatedKey> b_key = keys_->create(2, Role::writer, "b", KeyActor{"test", ""});
+  ASSERT_TRUE(b_key.ok());
+  const std::vector<p::Message> requests = {
+      p::TenantInfoRequest{2},
+      p::TenantSeal{2, "x", "y"},
+      p::TenantUnseal{2, "x", "y"},
+      p::TenantSetQuotas{2, {}},
+      p::TenantCreate{3, {}},
+      p::TenantList{},
+      p::ApiKeyCreate{2, p::Role::admin, ""},
+      p::ApiKeyList{2},
+      p::ApiKeyList{std::nullopt},
+      p::ApiKeyRevoke{b_key->info.id},
+      p::ApiKeyRotate{b_key->info.id},
+      p::VerifyChain{2},
+  };
+  std::uint64_t refusals = 0;
+  for (Role role : {Role::reader, Role::writer}) {
+    const Principal tenant_a = principal(1, role);
+    for (const p::Message& request : requests) {
+      HandledRequest handled = handle(tenant_a, request);
+      EXPECT_EQ(handled.code, StatusCode::failed_precondition) << p::message_type_name(p::message_type(request));
+      const auto* error = std::get_if<p::Error>(&handled.response);
+      ASSERT_NE(error, nullptr);
+      EXPECT_NE(error->message.find("permission denied"), std::string::npos) << error->message;
+      EXPECT_EQ(keys_->denied_count(), ++refusals);
+    }
+  }
+  // B's key was neither revoked nor rotated by the refused requests.
+  EXPECT_TRUE(keys_->check(b_key->info.id).ok());
+  // Own-tenant reads of metadata are fine for every role; the operator key may do everything.
+  EXPECT_EQ(handle(principal(1, Role::reader), p::TenantInfoRequest{1}).code, StatusCode::ok);
+  EXPECT_EQ(handle(principal(1, Role::reader), p::VerifyChain{std::nullopt}).code, StatusCode::ok);
+  EXPECT_EQ(handle(admin, p::TenantInfoRequest{2}).code, StatusCode::ok);
+  EXPECT_EQ(handle(admin, p::ApiKeyList{2}).code, StatusCode::ok);
+  EXPECT_EQ(keys_->denied_count(), refusals);
+}
+
+TEST_F(RequestHandlerTest, SqlRunsInTheKeysTenantAndReadersCannotWrite) {
+  const Principal writer_a = principal(1, Role::writer);
+  const Principal writer_b = principal(2, Role::writer);
+  const Principal reader_a = principal(1, Role::reader);
+  p::Execute create;
+  create.sql = "CREATE TABLE t (id BIGINT PRIMARY KEY)";
+  ASSERT_EQ(handle(writer_b, create).code, StatusCode::ok);
+  p::Execute select;
+  select.sql = "SELECT * FROM t";
+  EXPECT_EQ(handle(writer_a, select).code, StatusCode::invalid_argument);  // no table t in tenant 1
+  EXPECT_EQ(handle(writer_b, select).code, StatusCode::ok);
+  ASSERT_EQ(handle(writer_a, create).code, StatusCode::ok);
+  p::Execute insert;
+  insert.sql = "INSERT INTO t VALUES (1)";
+  HandledRequest refused = handle(reader_a, insert);
+  EXPECT_EQ(refused.code, StatusCode::failed_precondition);
+  HandledRequest count = handle(reader_a, p::Execute{"SELECT count(*) FROM t", {}, "", "", {}});
+  ASSERT_EQ(count.code, StatusCode::ok);
+  EXPECT_EQ(std::get<p::ExecuteResponse>(count.response).rows[0][0].as_int(), 0);
+}
+
+TEST_F(RequestHandlerTest, RevokedKeysFailOnTheNextRequest) {
+  const Principal writer = principal(1, Role::writer);
+  EXPECT_EQ(handle(writer, p::Ping{1}).code, StatusCode::ok);
+  ASSERT_TRUE(keys_->revoke(writer.key_id, KeyActor{"test", ""}).ok());
+  EXPECT_EQ(handle(writer, p::Ping{2}).code, StatusCode::failed_precondition);
+}
+
+TEST_F(RequestHandlerTest, AsOfReadsThePastAndRefusesWrites) {
+  const Principal writer = principal(1, Role::writer);
+  ASSERT_EQ(handle(writer, p::Execute{"CREATE TABLE h (id BIGINT PRIMARY KEY, v TEXT)", {}, "", "", {}}).code,
+            StatusCode::ok);
+  HandledRequest inserted = handle(writer, p::Execute{"INSERT INTO h VALUES (1, 'old')", {}, "", "", {}});
+  ASSERT_EQ(inserted.code, StatusCode::ok);
+  const std::uint64_t position = *std::get<p::ExecuteResponse>(inserted.response).position;
+  ASSERT_EQ(handle(writer, p::Execute{"UPDATE h SET v = 'new'", {}, "", "", {}}).code, StatusCode::ok);
+  HandledRequest past = handle(writer, p::Execute{"SELECT v FROM h", {}, "", "", {p::AsOfKind::position, position}});
+  ASSERT_EQ(past.code, StatusCode::ok);
+  EXPECT_EQ(std::get<p::ExecuteResponse>(past.response).rows[0][0].as_string(), "old");
+  EXPECT_EQ(handle(writer, p::Execute{"DELETE FROM h", {}, "", "", {p::AsOfKind::position, position}}).code,
+            StatusCode::invalid_argument);
+  EXPECT_EQ(handle(writer, p::Execute{"SELECT v FROM h", {}, "", "", {p::AsOfKind::position, 999}}).code,
+            StatusCode::invalid_argument);
+}
+
+TEST_F(RequestHandlerTest, StreamsAreServedAndResponsesAreNotRequests) {
+  const Principal writer = principal(1, Role::writer);
+  EXPECT_EQ(handle(writer, p::CreateStream{"s", false, "", ""}).code, StatusCode::ok);  // stream_service_test.cc
+  EXPECT_EQ(handle(writer, p::PingResponse{1}).code, StatusCode::invalid_argument);
+  EXPECT_EQ(handle(writer, p::Hello{}).code, StatusCode::failed_precondition);
+}
+
+}  // namespace
+}  // namespace kmb::server
