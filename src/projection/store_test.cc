@@ -528,8 +528,7 @@ TEST_F(StoreTest, ViewReadsStreamsAsOfAPosition) {
   // Unknown streams, streams not yet created and future positions are refused.
   EXPECT_EQ(view->read_stream("nope", second, 0, 1, 1).status().code(), StatusCode::not_found);
   EXPECT_EQ(view->read_stream("orders", before, 0, 1, 1).status().code(), StatusCode::not_found);
-  EXPECT_EQ(store_.view(first)->read_stream("orders", second, 0, 1, 1).status().code(),
-            StatusCode::invalid_argument);
+  EXPECT_EQ(store_.view(first)->read_stream("orders", second, 0, 1, 1).status().code(), StatusCode::invalid_argument);
 }
 
 }  // namespace

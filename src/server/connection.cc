@@ -179,19 +179,19 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       }
       const std::uint64_t latency_ns = self->context_.clock.monotonic_ns() - started_ns;
       self->context_.metrics.request_finished(type, handled.tenant_id, handled.code, latency_ns);
-      asio::post(self->stream_.get_executor(), [self, frame = std::move(frame).value(),
-                                                after_queued = std::move(handled.after_queued)]() mutable {
-        self->in_flight_--;
-        if (self->closed_) {
-          // A subscription registered while the connection closed: drop it again.
-          if (after_queued) self->context_.handler.connection_closed(self->id_);
-          return;
-        }
-        self->enqueue(std::move(frame));
-        if (after_queued) after_queued();
-        self->read_more();
-        self->maybe_finish_close();
-      });
+      asio::post(self->stream_.get_executor(),
+                 [self, frame = std::move(frame).value(), after_queued = std::move(handled.after_queued)]() mutable {
+                   self->in_flight_--;
+                   if (self->closed_) {
+                     // A subscription registered while the connection closed: drop it again.
+                     if (after_queued) self->context_.handler.connection_closed(self->id_);
+                     return;
+                   }
+                   self->enqueue(std::move(frame));
+                   if (after_queued) after_queued();
+                   self->read_more();
+                   self->maybe_finish_close();
+                 });
     });
   }
 
@@ -200,14 +200,15 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   // queued behind the responses already queued (a SubscribeResponse always precedes its pushes).
   void make_push_target() {
     std::weak_ptr<Connection> weak = this->shared_from_this();
-    push_target_ = std::make_shared<PushTarget>(PushTarget{id_, [weak](Bytes frame) {
+    auto push = [weak](Bytes frame) {
       std::shared_ptr<Connection> self = weak.lock();
       if (self == nullptr || self->push_closed_.load()) return false;
       asio::post(self->stream_.get_executor(), [self, frame = std::move(frame)]() mutable {
         if (!self->closed_) self->enqueue(std::move(frame));
       });
       return true;
-    }});
+    };
+    push_target_ = std::make_shared<PushTarget>(PushTarget{id_, std::move(push)});
   }
 
   static Result<Bytes> encode(const protocol::Message& message, std::uint64_t request_id,

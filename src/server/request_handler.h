@@ -86,8 +86,7 @@ class RequestHandler {
                                      const std::string& peer, const std::shared_ptr<PushTarget>& push,
                                      std::function<void()>& after_queued);
   // Stream and subscription requests (stream_service.h); nullopt for any other request.
-  std::optional<Result<protocol::Message>> dispatch_stream(const Principal& principal,
-                                                           const protocol::Message& request,
+  std::optional<Result<protocol::Message>> dispatch_stream(const Principal& principal, const protocol::Message& request,
                                                            const std::shared_ptr<PushTarget>& push,
                                                            std::function<void()>& after_queued);
   Result<protocol::Message> execute(const Principal& principal, const protocol::Execute& request);

@@ -35,12 +35,12 @@ std::optional<Result<protocol::Message>> RequestHandler::dispatch_stream(const P
     if (!result.ok()) return result.status();
     return protocol::Message(std::move(result).value());
   };
-  const bool is_stream_request =
-      std::holds_alternative<protocol::CreateStream>(request) ||
-      std::holds_alternative<protocol::AppendEvents>(request) || std::holds_alternative<protocol::ReadEvents>(request) ||
-      std::holds_alternative<protocol::Subscribe>(request) ||
-      std::holds_alternative<protocol::SubscriptionCredit>(request) ||
-      std::holds_alternative<protocol::Unsubscribe>(request);
+  const bool is_stream_request = std::holds_alternative<protocol::CreateStream>(request) ||
+                                 std::holds_alternative<protocol::AppendEvents>(request) ||
+                                 std::holds_alternative<protocol::ReadEvents>(request) ||
+                                 std::holds_alternative<protocol::Subscribe>(request) ||
+                                 std::holds_alternative<protocol::SubscriptionCredit>(request) ||
+                                 std::holds_alternative<protocol::Unsubscribe>(request);
   if (!is_stream_request) return std::nullopt;
 
   // Credits and unsubscribing concern only this connection's subscriptions.
@@ -67,6 +67,9 @@ std::optional<Result<protocol::Message>> RequestHandler::dispatch_stream(const P
     return wrap(streams_.create_stream(*writer, *create, audit_of(principal, create->actor, create->reason)));
   }
   if (const auto* append = std::get_if<protocol::AppendEvents>(&request)) {
+    // Refused before the idempotency map is consulted: a reader never hears of an append.
+    if (principal.role == Role::reader)
+      return Response(failed_precondition("permission denied: a reader key may not write"));
     const std::uint64_t started_ns = clock_.monotonic_ns();
     Result<protocol::AppendEventsResponse> appended =
         streams_.append(principal.tenant_id, *writer, *append, audit_of(principal, append->actor, append->reason));

@@ -29,8 +29,7 @@ std::uint64_t data_budget_bytes(std::uint64_t requested_bytes, std::uint64_t cou
 }
 
 // The stream's event count as of `as_of` (the next offset); not_found if it did not exist then.
-Result<std::uint64_t> stream_length(const projection::ReadView& view, std::string_view stream,
-                                    kernel::Position as_of) {
+Result<std::uint64_t> stream_length(const projection::ReadView& view, std::string_view stream, kernel::Position as_of) {
   KMB_ASSIGN_OR_RETURN(projection::StreamSlice slice, view.read_stream(stream, as_of, 0, 0, 0));
   return slice.stream_length;
 }
@@ -94,8 +93,8 @@ Result<protocol::AppendEventsResponse> StreamService::append_once(sql::Session& 
     // The kernel checks the expected offset too (as `aborted`); answering here makes the refusal
     // failed_precondition, which clients do not retry: the stream has moved on.
     if (request.expected_offset.has_value() && *request.expected_offset != *length) {
-      return failed_precondition(fmt::format("stream {} is at offset {}, expected {}", request.stream, *length,
-                                             *request.expected_offset));
+      return failed_precondition(
+          fmt::format("stream {} is at offset {}, expected {}", request.stream, *length, *request.expected_offset));
     }
     first_offset = *length;
     kernel::CommandRecord record;
@@ -114,7 +113,11 @@ Result<protocol::AppendEventsResponse> StreamService::append(std::uint64_t tenan
                                                              const protocol::AppendEvents& request,
                                                              const sql::AuditContext& audit) {
   if (request.events.empty()) return invalid_argument("an append needs at least one event");
-  if (request.idempotency_key.empty()) return append_once(session, request, audit);
+  if (request.idempotency_key.empty()) {
+    Result<protocol::AppendEventsResponse> response = append_once(session, request, audit);
+    if (response.ok()) wake_pusher();
+    return response;
+  }
 
   const std::string key(request.idempotency_key.begin(), request.idempotency_key.end());
   std::shared_ptr<IdempotencyCache> cache = cache_for(tenant_id);
@@ -138,14 +141,16 @@ Result<protocol::AppendEventsResponse> StreamService::append(std::uint64_t tenan
     if (response.ok()) remember_locked(*cache, key, *response);
   }
   cache->settled.notify_all();
-  if (response.ok()) {
-    {
-      std::lock_guard lock(mutex_);
-      wake_requested_ = true;
-    }
-    wake_.notify_one();
-  }
+  if (response.ok()) wake_pusher();
   return response;
+}
+
+void StreamService::wake_pusher() {
+  {
+    std::lock_guard lock(mutex_);
+    wake_requested_ = true;
+  }
+  wake_.notify_one();
 }
 
 std::shared_ptr<StreamService::IdempotencyCache> StreamService::cache_for(std::uint64_t tenant_id) {
@@ -176,7 +181,8 @@ Status StreamService::load_cache_locked(IdempotencyCache& cache, sql::Session& s
       if (entry.operation != "APPEND" || !entry.statement.starts_with(append_statement_prefix)) return true;
       const std::size_t marker = entry.statement.rfind(idempotency_marker);
       if (marker == std::string::npos) return true;
-      const std::optional<Bytes> key = from_hex(std::string_view(entry.statement).substr(marker + idempotency_marker.size()));
+      const std::optional<Bytes> key =
+          from_hex(std::string_view(entry.statement).substr(marker + idempotency_marker.size()));
       if (!key.has_value() || key->empty()) return true;
       // The stream's length just before this record is the append's first offset.
       Result<std::uint64_t> before = entry.position > *first ? stream_length(*view, entry.table, entry.position - 1)
@@ -197,7 +203,8 @@ Result<protocol::ReadEventsResponse> StreamService::read(sql::Session& session, 
   if (!position.has_value()) return no_such_stream(request.stream);
   const std::uint64_t count = std::min<std::uint64_t>(request.count_max, protocol::events_per_message_max);
   const std::uint64_t bytes = data_budget_bytes(request.bytes_max, count, options_.frame_body_size_max_bytes);
-  Result<projection::StreamSlice> slice = view->read_stream(request.stream, *position, request.from_offset, count, bytes);
+  Result<projection::StreamSlice> slice =
+      view->read_stream(request.stream, *position, request.from_offset, count, bytes);
   if (!slice.ok() && slice.status().code() == StatusCode::not_found) return no_such_stream(request.stream);
   KMB_TRY(slice.status());
   protocol::ReadEventsResponse response;
@@ -224,14 +231,14 @@ Result<protocol::SubscribeResponse> StreamService::subscribe(sql::Session& sessi
   std::size_t count = 0;
   for (const auto& [key, subscription] : subscriptions_) count += key.first == target->connection_id ? 1 : 0;
   if (count >= options_.subscriptions_per_connection_max) {
-    return resource_exhausted(fmt::format("a connection may hold at most {} subscriptions",
-                                          options_.subscriptions_per_connection_max));
+    return resource_exhausted(
+        fmt::format("a connection may hold at most {} subscriptions", options_.subscriptions_per_connection_max));
   }
   const std::uint64_t id = next_subscription_id_++;
   const std::uint64_t connection_id = target->connection_id;
-  subscriptions_.emplace(SubscriptionKey{connection_id, id},
-                         Subscription{&session, request.stream, request.from_offset, request.initial_credits, false,
-                                      std::move(target)});
+  subscriptions_.emplace(
+      SubscriptionKey{connection_id, id},
+      Subscription{&session, request.stream, request.from_offset, request.initial_credits, false, std::move(target)});
   return protocol::SubscribeResponse{id, *length};
 }
 
@@ -281,8 +288,8 @@ void StreamService::close_subscription_locked(const SubscriptionKey& key, const 
   auto found = subscriptions_.find(key);
   if (found == subscriptions_.end()) return;
   protocol::SubscriptionClosed closed{key.second, why.code(), why.message()};
-  Result<Bytes> frame = protocol::encode_message_frame(protocol::Message(std::move(closed)), 0,
-                                                       options_.frame_body_size_max_bytes);
+  Result<Bytes> frame =
+      protocol::encode_message_frame(protocol::Message(std::move(closed)), 0, options_.frame_body_size_max_bytes);
   if (frame.ok()) (void)found->second.target->push(std::move(frame).value());
   subscriptions_.erase(found);
 }
@@ -303,62 +310,67 @@ void StreamService::run_pusher() {
 }
 
 bool StreamService::push_pass() {
-  struct Work {
-    SubscriptionKey key;
-    sql::Session* session;
-    std::string stream;
-    std::uint64_t next_offset;
-    std::uint64_t credits;
-  };
   std::vector<Work> work;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
     for (const auto& [key, subscription] : subscriptions_) {
       if (!subscription.active || subscription.credits == 0) continue;
-      work.push_back(Work{key, subscription.session, subscription.stream, subscription.next_offset,
-                          subscription.credits});
+      work.push_back(
+          Work{key, subscription.session, subscription.stream, subscription.next_offset, subscription.credits});
     }
   }
+  // One read view per tenant and pass, however many subscriptions the tenant has.
+  std::sort(work.begin(), work.end(),
+            [](const Work& a, const Work& b) { return std::less<sql::Session*>()(a.session, b.session); });
   bool pushed_any = false;
-  for (const Work& item : work) {
-    // Read outside the lock: a read view holds the tenant's projections, never this service.
-    Result<projection::StreamSlice> slice = [&]() -> Result<projection::StreamSlice> {
-      KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, item.session->read_view());
-      const std::optional<kernel::Position> position = view->position();
-      if (!position.has_value()) return no_such_stream(item.stream);
-      const std::uint64_t count = std::min<std::uint64_t>(item.credits, options_.push_events_max);
-      return view->read_stream(item.stream, *position, item.next_offset, count,
-                               data_budget_bytes(options_.push_bytes_max, count, options_.frame_body_size_max_bytes));
-    }();
-    std::lock_guard lock(mutex_);
-    auto found = subscriptions_.find(item.key);
-    // Unsubscribed, or changed by another pass meanwhile: this read is stale.
-    if (found == subscriptions_.end() || found->second.next_offset != item.next_offset) continue;
-    if (!slice.ok()) {
-      close_subscription_locked(item.key, slice.status());
-      continue;
-    }
-    if (slice->events.empty()) continue;
-    KMB_ASSERT(slice->events.size() <= found->second.credits);  // credits only grow meanwhile
-    protocol::SubscriptionEvents events{item.key.second, item.next_offset, {}};
-    for (projection::StreamEvent& event : slice->events) events.events.push_back(std::move(event.data));
-    const std::uint64_t count = events.events.size();
-    Result<Bytes> frame =
-        protocol::encode_message_frame(protocol::Message(std::move(events)), 0, options_.frame_body_size_max_bytes);
-    if (!frame.ok()) {
-      close_subscription_locked(item.key, frame.status());
-      continue;
-    }
-    if (!found->second.target->push(std::move(frame).value())) {
-      subscriptions_.erase(found);  // the connection is gone
-      continue;
-    }
-    found->second.next_offset += count;
-    found->second.credits -= count;
-    pushed_any = true;
+  for (std::size_t group = 0; group < work.size();) {
+    std::size_t end = group;
+    while (end < work.size() && work[end].session == work[group].session) end++;
+    // The view holds the tenant's projections (a shared lock), never this service's mutex, and is
+    // released before the next tenant's.
+    Result<std::unique_ptr<projection::ReadView>> view = work[group].session->read_view();
+    for (std::size_t i = group; i < end; i++) pushed_any |= push_one(work[i], view);
+    group = end;
   }
   return pushed_any;
+}
+
+bool StreamService::push_one(const Work& item, const Result<std::unique_ptr<projection::ReadView>>& view) {
+  Result<projection::StreamSlice> slice = [&]() -> Result<projection::StreamSlice> {
+    KMB_TRY(view.status());
+    const std::optional<kernel::Position> position = (*view)->position();
+    if (!position.has_value()) return no_such_stream(item.stream);
+    const std::uint64_t count = std::min<std::uint64_t>(item.credits, options_.push_events_max);
+    return (*view)->read_stream(item.stream, *position, item.next_offset, count,
+                                data_budget_bytes(options_.push_bytes_max, count, options_.frame_body_size_max_bytes));
+  }();
+  std::lock_guard lock(mutex_);
+  auto found = subscriptions_.find(item.key);
+  // Unsubscribed, or changed by another pass meanwhile: this read is stale.
+  if (found == subscriptions_.end() || found->second.next_offset != item.next_offset) return false;
+  if (!slice.ok()) {
+    close_subscription_locked(item.key, slice.status());
+    return false;
+  }
+  if (slice->events.empty()) return false;
+  KMB_ASSERT(slice->events.size() <= found->second.credits);  // credits only grow meanwhile
+  protocol::SubscriptionEvents events{item.key.second, item.next_offset, {}};
+  for (projection::StreamEvent& event : slice->events) events.events.push_back(std::move(event.data));
+  const std::uint64_t count = events.events.size();
+  Result<Bytes> frame =
+      protocol::encode_message_frame(protocol::Message(std::move(events)), 0, options_.frame_body_size_max_bytes);
+  if (!frame.ok()) {
+    close_subscription_locked(item.key, frame.status());
+    return false;
+  }
+  if (!found->second.target->push(std::move(frame).value())) {
+    subscriptions_.erase(found);  // the connection is gone
+    return false;
+  }
+  found->second.next_offset += count;
+  found->second.credits -= count;
+  return true;
 }
 
 }  // namespace kmb::server

@@ -15,9 +15,11 @@
 //
 // Subscriptions: one pusher thread serves every subscription of the server. It is woken by appends
 // made through this service and otherwise polls the tenants' read views every `poll_interval_ms`
-// (so events written by other paths — embedded use, SQL — are pushed within that interval). It
-// never pushes more events than the subscription has credits, and pushes nothing for a
-// subscription before its SubscribeResponse was queued (activate()).
+// (so events written by other paths — embedded use, SQL — are pushed within that interval), with
+// one read view per tenant per pass. It never pushes more events than the subscription has
+// credits, and pushes nothing for a subscription before its SubscribeResponse was queued
+// (activate()). Polling instead of a commit notification from src/db keeps the database layer
+// unchanged; the price is up to poll_interval_ms of latency for events appended outside the server.
 //
 // Thread-safety: thread-safe.
 #pragma once
@@ -54,8 +56,8 @@ struct StreamServiceOptions {
   std::size_t idempotency_keys_per_tenant_max = 10'000;
   std::uint64_t poll_interval_ms = 5;
   std::size_t subscriptions_per_connection_max = 64;
-  std::uint32_t push_events_max = 1'000;           // per SubscriptionEvents frame
-  std::uint32_t push_bytes_max = 1u << 20;         // of event data per SubscriptionEvents frame
+  std::uint32_t push_events_max = 1'000;    // per SubscriptionEvents frame
+  std::uint32_t push_bytes_max = 1u << 20;  // of event data per SubscriptionEvents frame
 };
 
 class StreamService {
@@ -103,15 +105,27 @@ class StreamService {
     std::shared_ptr<PushTarget> target;
   };
   using SubscriptionKey = std::pair<std::uint64_t, std::uint64_t>;  // connection id, subscription id
+  // A subscription's state when a push pass began.
+  struct Work {
+    SubscriptionKey key;
+    sql::Session* session = nullptr;
+    std::string stream;
+    std::uint64_t next_offset = 0;
+    std::uint64_t credits = 0;
+  };
 
   std::shared_ptr<IdempotencyCache> cache_for(std::uint64_t tenant_id);
   Status load_cache_locked(IdempotencyCache& cache, sql::Session& session);
   void remember_locked(IdempotencyCache& cache, const std::string& key, const protocol::AppendEventsResponse& response);
   Result<protocol::AppendEventsResponse> append_once(sql::Session& session, const protocol::AppendEvents& request,
                                                      const sql::AuditContext& audit);
+  // New events: the pusher looks now instead of at its next poll.
+  void wake_pusher();
   void run_pusher();
   // One pass over the subscriptions; true if anything was pushed (another pass may push more).
   bool push_pass();
+  // Reads and pushes the next events of one subscription; true if it pushed any.
+  bool push_one(const Work& item, const Result<std::unique_ptr<projection::ReadView>>& view);
   void close_subscription_locked(const SubscriptionKey& key, const Status& why);
 
   const StreamServiceOptions options_;

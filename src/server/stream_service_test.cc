@@ -24,20 +24,21 @@ namespace p = protocol;
 class FakeConnection {
  public:
   explicit FakeConnection(std::uint64_t id)
-      : target_(std::make_shared<PushTarget>(PushTarget{id, [this](Bytes frame) {
-          std::lock_guard lock(mutex_);
-          if (closed_) return false;
-          Result<p::FrameHeader> header =
-              p::decode_frame_header(ByteSpan(frame).first(p::frame_header_size_bytes), 1u << 20);
-          EXPECT_TRUE(header.ok());
-          EXPECT_EQ(header->flags, p::frame_flag_push);
-          p::Frame decoded{*header, Bytes(frame.begin() + p::frame_header_size_bytes, frame.end())};
-          Result<p::Message> message = p::decode_message(decoded);
-          EXPECT_TRUE(message.ok()) << message.status().to_string();
-          EXPECT_EQ(header->request_id, 0u);
-          if (message.ok()) pushes_.push_back(std::move(message).value());
-          return true;
-        }})) {}
+      : target_(std::make_shared<PushTarget>(
+            PushTarget{id, [this](Bytes frame) {
+                         std::lock_guard lock(mutex_);
+                         if (closed_) return false;
+                         Result<p::FrameHeader> header =
+                             p::decode_frame_header(ByteSpan(frame).first(p::frame_header_size_bytes), 1u << 20);
+                         EXPECT_TRUE(header.ok());
+                         EXPECT_EQ(header->flags, p::frame_flag_push);
+                         p::Frame decoded{*header, Bytes(frame.begin() + p::frame_header_size_bytes, frame.end())};
+                         Result<p::Message> message = p::decode_message(decoded);
+                         EXPECT_TRUE(message.ok()) << message.status().to_string();
+                         EXPECT_EQ(header->request_id, 0u);
+                         if (message.ok()) pushes_.push_back(std::move(message).value());
+                         return true;
+                       }})) {}
 
   const std::shared_ptr<PushTarget>& target() const { return target_; }
 
@@ -126,9 +127,8 @@ class StreamServiceTest : public ::testing::Test {
   template <typename T>
   T ok(const Principal& who, const p::Message& request, const std::shared_ptr<PushTarget>& push = nullptr) {
     HandledRequest handled = handle(who, request, push);
-    EXPECT_EQ(handled.code, StatusCode::ok) << (std::holds_alternative<p::Error>(handled.response)
-                                                    ? std::get<p::Error>(handled.response).message
-                                                    : "");
+    EXPECT_EQ(handled.code, StatusCode::ok)
+        << (std::holds_alternative<p::Error>(handled.response) ? std::get<p::Error>(handled.response).message : "");
     return std::holds_alternative<T>(handled.response) ? std::get<T>(handled.response) : T{};
   }
 
@@ -190,8 +190,8 @@ TEST_F(StreamServiceTest, CreateAppendWithExpectedOffsetsAndRead) {
   EXPECT_EQ(handle(reader_, p::ReadEvents{"nope", 0, 1, 1}).code, StatusCode::not_found);
 
   // The append is an audited, hash-chained record like any write.
-  HandledRequest audit = handle(
-      writer_, p::Execute{"SELECT actor, reason FROM kmb_audit WHERE operation = 'APPEND'", {}, "", "", {}});
+  HandledRequest audit =
+      handle(writer_, p::Execute{"SELECT actor, reason FROM kmb_audit WHERE operation = 'APPEND'", {}, "", "", {}});
   ASSERT_EQ(audit.code, StatusCode::ok);
   const auto& rows = std::get<p::ExecuteResponse>(audit.response).rows;
   ASSERT_EQ(rows.size(), 2u);
@@ -279,6 +279,23 @@ TEST_F(StreamServiceTest, SubscriptionsPushNoMoreThanTheirCredits) {
   EXPECT_EQ(connection.events(5).size(), 5u);  // nothing after unsubscribing
   EXPECT_EQ(handle(reader_, p::Unsubscribe{subscribed.subscription_id}, connection.target()).code,
             StatusCode::not_found);
+}
+
+TEST_F(StreamServiceTest, EventsAppendedOutsideTheServerArePushedByPolling) {
+  ok<p::CreateStreamResponse>(writer_, p::CreateStream{"vitals", false, "", ""});
+  FakeConnection connection(3);
+  ok<p::SubscribeResponse>(reader_, p::Subscribe{"vitals", 0, 10}, connection.target());
+  Result<db::Tenant*> tenant = database_->tenant(1, false);
+  ASSERT_TRUE(tenant.ok());
+  // An embedded writer: no wake-up reaches the pusher, its poll finds the events.
+  Result<sql::CommitResult> written = (*tenant)->session().write(
+      [](const projection::ReadView&) -> Result<kernel::CommandRecord> {
+        return kernel::CommandRecord{"", "embedded append", {kernel::AppendEvents{"vitals", 0, {Bytes{4}, Bytes{2}}}}};
+      },
+      sql::AuditContext{"embedded", "", 0});
+  ASSERT_TRUE(written.ok()) << written.status().to_string();
+  EXPECT_EQ(connection.events(2), (std::vector<Bytes>{Bytes{4}, Bytes{2}}));
+  handler_->connection_closed(3);  // as a closing connection does: nothing is pushed to it any more
 }
 
 TEST_F(StreamServiceTest, ShutdownAndClosedConnectionsEndSubscriptions) {
