@@ -47,6 +47,12 @@ Result<std::unique_ptr<client::Client>> connect_remote(const RemoteArguments& ar
   return client::Client::connect(arguments.address, key, options);
 }
 
+bool RemoteSqlTarget::rollback() {
+  if (!client_.in_transaction()) return false;
+  (void)client_.execute("ROLLBACK");  // closing the connection would roll it back as well
+  return true;
+}
+
 Result<sql::QueryResult> RemoteSqlTarget::execute(std::string_view statement, const sql::AuditContext& audit) {
   KMB_ASSIGN_OR_RETURN(protocol::ExecuteResponse response,
                        client_.execute(statement, {}, client::Audit{audit.actor, audit.reason}));

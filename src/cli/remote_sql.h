@@ -42,6 +42,9 @@ class RemoteSqlTarget final : public SqlTarget {
   Result<sql::QueryResult> execute(std::string_view statement, const sql::AuditContext& audit) override;
   Result<std::vector<std::string>> table_names() override;
   Result<std::string> table_schema(std::string_view table) override;
+  // Transactions run on the client's one server connection (docs/server.md).
+  bool in_transaction() const override { return client_.in_transaction(); }
+  bool rollback() override;
 
  private:
   client::Client& client_;

@@ -1,5 +1,7 @@
 #include "client/client.h"
 
+#include <cctype>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -166,6 +168,27 @@ void Client::route_pushes_locked() {
   }
 }
 
+namespace {
+
+// Whether `sql` ends a transaction (COMMIT, END, ROLLBACK, ABORT): the server's transaction is
+// over after such a statement even when it fails.
+bool ends_transaction(std::string_view sql) {
+  std::size_t at = sql.find_first_not_of(" \t\r\n");
+  if (at == std::string_view::npos) return false;
+  std::string word;
+  while (at < sql.size() && std::isalpha(static_cast<unsigned char>(sql[at]))) {
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[at++])));
+  }
+  return word == "COMMIT" || word == "END" || word == "ROLLBACK" || word == "ABORT";
+}
+
+}  // namespace
+
+bool Client::in_transaction() {
+  std::lock_guard lock(mutex_);
+  return transaction_generation_.has_value();
+}
+
 Result<protocol::ExecuteResponse> Client::execute(std::string_view sql, std::span<const kernel::Value> parameters,
                                                   const Audit& audit, CallOptions options) {
   protocol::Execute request;
@@ -173,7 +196,29 @@ Result<protocol::ExecuteResponse> Client::execute(std::string_view sql, std::spa
   request.parameters.assign(parameters.begin(), parameters.end());
   request.actor = audit.actor;
   request.reason = audit.reason;
-  return call<protocol::ExecuteResponse>(request, options);
+  std::lock_guard lock(mutex_);
+  const std::uint64_t deadline = deadline_ns(options);
+  if (transaction_generation_.has_value()) {
+    KMB_TRY(ensure_connected_locked(deadline));
+    if (generation_ != *transaction_generation_) {
+      transaction_generation_.reset();
+      return aborted(
+          "the connection to the server was lost inside a transaction; the server rolled the transaction back "
+          "and nothing of it was committed: retry the transaction");
+    }
+  }
+  Result<Message> response = call_locked(request, deadline, nullptr);
+  if (!response.ok()) {
+    if (ends_transaction(sql)) transaction_generation_.reset();
+    return response.status();
+  }
+  auto executed = std::get<protocol::ExecuteResponse>(std::move(response).value());
+  if (executed.tag == "BEGIN") {
+    transaction_generation_ = generation_;
+  } else if (executed.tag == "COMMIT" || executed.tag == "ROLLBACK") {
+    transaction_generation_.reset();
+  }
+  return executed;
 }
 
 Result<protocol::ExecuteResponse> Client::query(std::string_view sql, std::span<const kernel::Value> parameters,

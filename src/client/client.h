@@ -136,6 +136,11 @@ class Client {
   // SQL. Parameters bind to $1, $2, ...; `audit` is recorded with writes.
   Result<protocol::ExecuteResponse> execute(std::string_view sql, std::span<const kernel::Value> parameters = {},
                                             const Audit& audit = {}, CallOptions options = {});
+  // Whether a transaction (BEGIN ... COMMIT/ROLLBACK) is open on this client's connection. The
+  // statements of a transaction run on one server connection; if it is lost, the server rolls the
+  // transaction back and the next execute() fails with `aborted` ("... retry the transaction")
+  // instead of running outside it.
+  bool in_transaction();
   // A read at the newest state (the same as execute, without audit).
   Result<protocol::ExecuteResponse> query(std::string_view sql, std::span<const kernel::Value> parameters = {},
                                           CallOptions options = {});
@@ -214,6 +219,9 @@ class Client {
   std::mutex mutex_;
   std::unique_ptr<Connection> connection_;
   std::uint64_t generation_ = 0;  // incremented by every (re)connect
+  // The connection generation a transaction (BEGIN ... COMMIT) is open on; the server rolls it back
+  // when that connection ends, so a statement after a reconnect must not run as if inside it.
+  std::optional<std::uint64_t> transaction_generation_;
   struct SubscriptionBuffer {
     std::deque<Event> events;
     std::optional<Status> closed;  // set when the server closed it

@@ -260,6 +260,45 @@ TEST_F(EndToEnd, ReconnectsAfterTheServerRestarts) {
   EXPECT_TRUE(client->ping().ok());
 }
 
+// A transaction lives on one server connection: its statements see each other, COMMIT makes them
+// one record, and a connection lost in the middle ends it — the client then says so (aborted)
+// instead of running the next statement outside the transaction.
+TEST_F(EndToEnd, TransactionsOverTheNetwork) {
+  std::unique_ptr<Client> client = connect(writer_key_);
+  std::unique_ptr<Client> other = connect(writer_key_);
+  ASSERT_NE(client, nullptr);
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(client->execute("CREATE TABLE tx (id BIGINT PRIMARY KEY)").ok());
+  ASSERT_TRUE(client->execute("BEGIN").ok());
+  EXPECT_TRUE(client->in_transaction());
+  ASSERT_TRUE(client->execute("INSERT INTO tx VALUES (1)").ok());
+  ASSERT_TRUE(client->execute("INSERT INTO tx VALUES (2)").ok());
+  EXPECT_EQ(client->query("SELECT count(*) FROM tx")->rows.at(0).at(0).as_int(), 2);
+  EXPECT_EQ(other->query("SELECT count(*) FROM tx")->rows.at(0).at(0).as_int(), 0);
+  Result<protocol::ExecuteResponse> committed = client->execute("COMMIT");
+  ASSERT_TRUE(committed.ok()) << committed.status().to_string();
+  EXPECT_FALSE(client->in_transaction());
+  EXPECT_EQ(other->query("SELECT count(*) FROM tx")->rows.at(0).at(0).as_int(), 2);
+
+  ASSERT_TRUE(client->execute("BEGIN").ok());
+  ASSERT_TRUE(client->execute("INSERT INTO tx VALUES (3)").ok());
+  std::uint16_t port = server_->port();
+  server_->stop();
+  thread_.join();
+  server_.reset();
+  server::ServerOptions options;
+  options.listen_port = port;
+  options.handle_signals = false;
+  options.worker_threads = 2;
+  auto server = server::Server::start(options, *database_, *keys_, metrics_, storage_, clock_);
+  ASSERT_TRUE(server.ok()) << server.status().to_string();
+  server_ = std::move(server).value();
+  thread_ = std::thread([this] { run_status_ = server_->run(); });
+  EXPECT_EQ(client->execute("INSERT INTO tx VALUES (4)").status().code(), StatusCode::aborted);
+  EXPECT_FALSE(client->in_transaction());
+  EXPECT_EQ(client->query("SELECT count(*) FROM tx")->rows.at(0).at(0).as_int(), 2);  // 3 and 4 never committed
+}
+
 TEST_F(EndToEnd, TenantAdministration) {
   std::unique_ptr<Client> admin = connect(admin_key_);
   ASSERT_NE(admin, nullptr);

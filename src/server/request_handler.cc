@@ -102,6 +102,7 @@ HandledRequest RequestHandler::hello(const protocol::Hello& hello, std::uint64_t
   principal.key_id = key->id;
   principal.tenant_id = key->tenant_id;
   principal.role = key->role;
+  principal.connection_id = session_id;
   protocol::HelloResponse response;
   response.version = std::min(hello.version_max, protocol::protocol_version_max);
   response.tenant_id = key->tenant_id;
@@ -279,25 +280,33 @@ Result<protocol::Message> RequestHandler::execute(const Principal& principal, co
   audit.reason = request.reason;
   audit.client_id = client_id_of(principal.key_id);
 
-  sql::Session* session = &tenant->session();
-  std::optional<ReadOnlySession> read_only;
-  if (principal.role == Role::reader) {
-    read_only.emplace(*session, "a reader key may not write");
-    session = &*read_only;
-  }
-  std::optional<PinnedSession> pinned;
-  if (request.as_of.kind != protocol::AsOfKind::latest) {
-    kernel::Position position = request.as_of.value;
-    if (request.as_of.kind == protocol::AsOfKind::timestamp) {
-      KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, tenant->session().read_view());
-      KMB_ASSIGN_OR_RETURN(position, view->position_at_timestamp(request.as_of.value));
-    }
-    pinned.emplace(*session, position);
-    session = &*pinned;
-  }
-
   const std::uint64_t started_ns = clock_.monotonic_ns();
-  KMB_ASSIGN_OR_RETURN(sql::QueryResult result, engine_.execute(*session, request.sql, request.parameters, audit));
+  sql::QueryResult result;
+  // BEGIN, and every statement of an open transaction, run on the network connection's
+  // sql::Connection (sql_connections.h); everything else is autocommit below.
+  std::shared_ptr<SqlConnections::Entry> conversation = sql_connections_.find(principal.connection_id);
+  std::unique_lock<std::mutex> conversation_lock;
+  if (conversation != nullptr) {
+    conversation_lock = std::unique_lock<std::mutex>(conversation->mutex);
+    if (!conversation->connection->in_transaction()) {
+      conversation_lock.unlock();
+      conversation.reset();
+    }
+  }
+  if (conversation == nullptr && SqlConnections::begins_transaction(request.sql)) {
+    conversation = sql_connections_.find_or_create(principal.connection_id, principal.tenant_id, engine_,
+                                                   tenant->session(), principal.role == Role::reader);
+    conversation_lock = std::unique_lock<std::mutex>(conversation->mutex);
+  }
+  if (conversation != nullptr) {
+    if (request.as_of.kind != protocol::AsOfKind::latest) {
+      return invalid_argument(
+          "a query as of a position or timestamp cannot run inside a transaction; use AS OF in the SQL text");
+    }
+    KMB_ASSIGN_OR_RETURN(result, conversation->connection->execute(request.sql, request.parameters, audit));
+  } else {
+    KMB_ASSIGN_OR_RETURN(result, execute_autocommit(*tenant, principal, request, audit));
+  }
   if (result.position.has_value()) {  // a committed (durable) write
     metrics_.commit_finished(principal.tenant_id, result.rows_affected, clock_.monotonic_ns() - started_ns);
   }
@@ -309,6 +318,28 @@ Result<protocol::Message> RequestHandler::execute(const Principal& principal, co
   response.position = result.position;
   response.tag = std::move(result.tag);
   return protocol::Message(std::move(response));
+}
+
+Result<sql::QueryResult> RequestHandler::execute_autocommit(db::Tenant& tenant, const Principal& principal,
+                                                            const protocol::Execute& request,
+                                                            const sql::AuditContext& audit) {
+  sql::Session* session = &tenant.session();
+  std::optional<ReadOnlySession> read_only;
+  if (principal.role == Role::reader) {
+    read_only.emplace(*session, "a reader key may not write");
+    session = &*read_only;
+  }
+  std::optional<PinnedSession> pinned;
+  if (request.as_of.kind != protocol::AsOfKind::latest) {
+    kernel::Position position = request.as_of.value;
+    if (request.as_of.kind == protocol::AsOfKind::timestamp) {
+      KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, tenant.session().read_view());
+      KMB_ASSIGN_OR_RETURN(position, view->position_at_timestamp(request.as_of.value));
+    }
+    pinned.emplace(*session, position);
+    session = &*pinned;
+  }
+  return engine_.execute(*session, request.sql, request.parameters, audit);
 }
 
 Result<protocol::Message> RequestHandler::list_tables(const Principal& principal) {

@@ -28,6 +28,7 @@
 #include "protocol/messages.h"
 #include "server/api_keys.h"
 #include "server/metrics.h"
+#include "server/sql_connections.h"
 #include "server/stream_service.h"
 #include "sql/engine.h"
 
@@ -38,6 +39,7 @@ struct Principal {
   std::string key_id;
   std::uint64_t tenant_id = 0;
   Role role = Role::reader;
+  std::uint64_t connection_id = 0;  // the network connection (its transaction: sql_connections.h)
 };
 
 struct HandlerOptions {
@@ -72,7 +74,11 @@ class RequestHandler {
   HandledRequest handle(const Principal& principal, const protocol::Message& request, const std::string& peer,
                         const std::shared_ptr<PushTarget>& push = nullptr);
   // The connection is gone: its subscriptions end. Thread-safe.
-  void connection_closed(std::uint64_t connection_id) { streams_.connection_closed(connection_id); }
+  // A network connection closed: its subscriptions end and its open transaction is rolled back.
+  void connection_closed(std::uint64_t connection_id) {
+    streams_.connection_closed(connection_id);
+    sql_connections_.erase(connection_id);
+  }
   // Server shutdown: ends every subscription (subscription_closed, aborted); later subscribes fail.
   void shutdown_streams() { streams_.shutdown(); }
 
@@ -90,6 +96,9 @@ class RequestHandler {
                                                            const std::shared_ptr<PushTarget>& push,
                                                            std::function<void()>& after_queued);
   Result<protocol::Message> execute(const Principal& principal, const protocol::Execute& request);
+  // One statement on its own (no transaction open on the connection): reader and AS OF scopes.
+  Result<sql::QueryResult> execute_autocommit(db::Tenant& tenant, const Principal& principal,
+                                              const protocol::Execute& request, const sql::AuditContext& audit);
   Result<protocol::Message> list_tables(const Principal& principal);
   Result<protocol::Message> describe_table(const Principal& principal, const protocol::DescribeTable& request);
   Result<protocol::Message> verify_chain(std::uint64_t tenant_id);
@@ -106,6 +115,7 @@ class RequestHandler {
   sql::Engine engine_;
   std::uint64_t started_ns_ = 0;
   std::function<std::uint64_t()> connection_count_;
+  SqlConnections sql_connections_;  // transactions between Execute requests
   StreamService streams_;  // last: its pusher thread stops before the rest is destroyed
 };
 

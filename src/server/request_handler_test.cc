@@ -154,5 +154,83 @@ TEST_F(RequestHandlerTest, StreamsAreServedAndResponsesAreNotRequests) {
   EXPECT_EQ(handle(writer, p::Hello{}).code, StatusCode::failed_precondition);
 }
 
+// BEGIN ... COMMIT over the wire: the statements of a network connection's transaction are one
+// log record, its reads see its own writes, other connections see nothing until COMMIT, a
+// conflicting transaction is refused with `aborted`, and closing a connection rolls it back.
+TEST_F(RequestHandlerTest, TransactionsSpanRequestsOfOneConnection) {
+  Result<CreatedKey> key = keys_->create(1, Role::writer, "", KeyActor{"test", ""});
+  ASSERT_TRUE(key.ok());
+  const auto connect = [&](std::uint64_t connection_id) {
+    Principal who;
+    p::Hello hello;
+    hello.api_key = key->key;
+    EXPECT_EQ(handler_->hello(hello, connection_id, who).code, StatusCode::ok);
+    return who;
+  };
+  const Principal a = connect(10);
+  const Principal b = connect(11);
+  const auto run = [&](const Principal& who, const std::string& sql) { return handle(who, p::Execute{sql, {}, "", "", {}}); };
+  const auto count = [&](const Principal& who) {
+    HandledRequest counted = run(who, "SELECT count(*) FROM t");
+    EXPECT_EQ(counted.code, StatusCode::ok);
+    return std::get<p::ExecuteResponse>(counted.response).rows.at(0).at(0).as_int();
+  };
+  ASSERT_EQ(run(a, "CREATE TABLE t (id BIGINT PRIMARY KEY, v BIGINT)").code, StatusCode::ok);
+
+  ASSERT_EQ(run(a, "  -- open one\n BEGIN").code, StatusCode::ok);
+  ASSERT_EQ(run(a, "INSERT INTO t VALUES (1, 10)").code, StatusCode::ok);
+  ASSERT_EQ(run(a, "INSERT INTO t VALUES (2, 20)").code, StatusCode::ok);
+  EXPECT_EQ(count(a), 2);  // its own writes
+  EXPECT_EQ(count(b), 0);  // nothing before COMMIT
+  HandledRequest committed = run(a, "COMMIT");
+  ASSERT_EQ(committed.code, StatusCode::ok);
+  EXPECT_EQ(std::get<p::ExecuteResponse>(committed.response).position, std::optional<kernel::Position>(1));
+  EXPECT_EQ(count(b), 2);
+
+  ASSERT_EQ(run(a, "BEGIN").code, StatusCode::ok);
+  ASSERT_EQ(run(a, "UPDATE t SET v = v + 1 WHERE id = 1").code, StatusCode::ok);
+  ASSERT_EQ(run(b, "START TRANSACTION").code, StatusCode::ok);
+  ASSERT_EQ(run(b, "UPDATE t SET v = v + 100 WHERE id = 1").code, StatusCode::ok);
+  ASSERT_EQ(run(a, "COMMIT").code, StatusCode::ok);
+  EXPECT_EQ(run(b, "COMMIT").code, StatusCode::aborted);  // no lost update
+  HandledRequest value = run(b, "SELECT v FROM t WHERE id = 1");
+  EXPECT_EQ(std::get<p::ExecuteResponse>(value.response).rows.at(0).at(0).as_int(), 11);
+
+  ASSERT_EQ(run(a, "BEGIN").code, StatusCode::ok);
+  ASSERT_EQ(run(a, "INSERT INTO t VALUES (3, 30)").code, StatusCode::ok);
+  EXPECT_EQ(handle(a, p::Execute{"SELECT 1", {}, "", "", p::AsOf{p::AsOfKind::position, 0}}).code,
+            StatusCode::invalid_argument);
+  handler_->connection_closed(a.connection_id);  // the client went away: rolled back
+  EXPECT_EQ(count(b), 2);
+  EXPECT_EQ(run(a, "COMMIT").code, StatusCode::invalid_argument);  // nothing open any more
+}
+
+TEST_F(RequestHandlerTest, ReaderKeysCannotWriteInsideTransactionsEither) {
+  const Principal writer = principal(1, Role::writer);
+  ASSERT_EQ(handle(writer, p::Execute{"CREATE TABLE r (id BIGINT PRIMARY KEY)", {}, "", "", {}}).code, StatusCode::ok);
+  Result<CreatedKey> key = keys_->create(1, Role::reader, "", KeyActor{"test", ""});
+  ASSERT_TRUE(key.ok());
+  Principal reader;
+  p::Hello hello;
+  hello.api_key = key->key;
+  ASSERT_EQ(handler_->hello(hello, 20, reader).code, StatusCode::ok);
+  ASSERT_EQ(handle(reader, p::Execute{"BEGIN", {}, "", "", {}}).code, StatusCode::ok);
+  EXPECT_EQ(handle(reader, p::Execute{"SELECT count(*) FROM r", {}, "", "", {}}).code, StatusCode::ok);
+  handle(reader, p::Execute{"INSERT INTO r VALUES (1)", {}, "", "", {}});
+  EXPECT_NE(handle(reader, p::Execute{"COMMIT", {}, "", "", {}}).code, StatusCode::ok);
+  HandledRequest rows = handle(writer, p::Execute{"SELECT count(*) FROM r", {}, "", "", {}});
+  EXPECT_EQ(std::get<p::ExecuteResponse>(rows.response).rows.at(0).at(0).as_int(), 0);
+}
+
+TEST(SqlConnectionsTest, RecognisesTransactionStarts) {
+  EXPECT_TRUE(SqlConnections::begins_transaction("BEGIN"));
+  EXPECT_TRUE(SqlConnections::begins_transaction("  begin;"));
+  EXPECT_TRUE(SqlConnections::begins_transaction("/* x */ start transaction"));
+  EXPECT_TRUE(SqlConnections::begins_transaction("-- c\nBEGIN"));
+  EXPECT_FALSE(SqlConnections::begins_transaction("BEGINNING"));
+  EXPECT_FALSE(SqlConnections::begins_transaction("SELECT 'BEGIN'"));
+  EXPECT_FALSE(SqlConnections::begins_transaction(""));
+}
+
 }  // namespace
 }  // namespace kmb::server
