@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# bench-compare.sh: runs the same workloads against Kimberlite (embedded), PostgreSQL 15 with an
-# audit trigger and a SHA-256 hash chain, and SQLite 3 with an audit trigger, on this machine, in
-# one run; prints the table and writes a markdown report with a chart.
+# bench-compare.sh: runs the same workloads against Kimberlite (embedded, and a server reached
+# through the C++ client over loopback TCP), PostgreSQL 15 with an audit trigger and a SHA-256 hash
+# chain, and SQLite 3 with an audit trigger, on this machine, in one run; prints the table and
+# writes a markdown report with a chart.
 #
 #   scripts/bench-compare.sh            full run (~5-10 minutes): writes docs/benchmarks.md + .svg
 #   scripts/bench-compare.sh --quick    smaller data, fewer repetitions (< 2 minutes): writes
 #                                       $BUILD_DIR/bench-compare/benchmarks-quick.md + .svg
 #   --report FILE.md                    write the report (and FILE.svg) there instead
+#
+# The report is rewritten from scratch, except for hand-written notes: if the existing report holds
+# a block from the line "$notes_begin" to the line "$notes_end" (below), that block is carried over
+# verbatim into the new report, after the versions and before the chart.
 #
 # What it sets up, and removes at the end: a throwaway PostgreSQL cluster (initdb, pg_ctl) owned by
 # the `postgres` system user when run as root (else by the caller), in a temporary directory, on a
@@ -35,6 +40,19 @@ mkdir -p "$(dirname "$report")"
 chart="${report%.md}.svg"
 
 say() { echo "bench-compare: $*"; }
+
+# ---- hand-written notes of the existing report, kept across runs ---------------------------------
+# Read before anything runs, so that a malformed block fails at once rather than after the run.
+notes_begin="<!-- hand-written notes: kept by scripts/bench-compare.sh when it rewrites this file -->"
+notes_end="<!-- end of hand-written notes -->"
+notes=""
+if [ -f "$report" ] && grep -qxF "$notes_begin" "$report"; then
+  if ! grep -qxF "$notes_end" "$report"; then
+    say "$report has the line '$notes_begin' but not '$notes_end'; fix it so its notes are not lost" >&2
+    exit 2
+  fi
+  notes="$(awk -v b="$notes_begin" -v e="$notes_end" '$0 == b { on = 1 } on { print } $0 == e { on = 0 }' "$report")"
+fi
 
 # ---- packages ----------------------------------------------------------------------------------
 missing=()
@@ -102,7 +120,9 @@ command_line="$binary ${flags[*]} --dir DIR --pg 'host=SOCKETDIR port=$port dbna
   tee "$work/output.txt"
 
 # ---- chart -------------------------------------------------------------------------------------
-# Kimberlite's speed relative to each peer, per workload, on a log scale (1 = as fast).
+# Kimberlite's speed (embedded and over the network) relative to each other peer, per workload, on a
+# log scale (1 = as fast). results.tsv: key, label, unit, then median/min/max of each peer in the
+# binary's order: Kimberlite (4), Kimberlite (network) (7), PostgreSQL (10), SQLite (13).
 cat >"$work/chart.gp" <<GNUPLOT
 set title "Kimberlite relative to each peer (median of runs; above 1: Kimberlite faster)"
 set style data histograms
@@ -118,8 +138,10 @@ set key top right
 set xtics rotate by -25 noenhanced
 set datafile separator "\t"
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dashtype 2 linewidth 1.5 lc rgb "black"
-plot "$work/results.tsv" every ::1 using (column(4)/column(7)):xtic(1) title "vs PostgreSQL + audit trigger (hash chain)" lc rgb "#1f77b4", \\
-     "" every ::1 using (column(4)/column(10)) title "vs SQLite + audit trigger (no chain)" lc rgb "#ff7f0e"
+plot "$work/results.tsv" every ::1 using (column(4)/column(10)):xtic(1) title "embedded vs PostgreSQL + audit trigger (hash chain)" lc rgb "#1f77b4", \\
+     "" every ::1 using (column(4)/column(13)) title "embedded vs SQLite + audit trigger (no chain)" lc rgb "#ff7f0e", \\
+     "" every ::1 using (column(7)/column(10)) title "network vs PostgreSQL + audit trigger" lc rgb "#9ecae1", \\
+     "" every ::1 using (column(7)/column(13)) title "network vs SQLite + audit trigger" lc rgb "#fdd0a2"
 GNUPLOT
 gnuplot -e "set terminal svg size 900,480 dynamic font 'sans,12' background '#ffffff'; set output '$chart'" "$work/chart.gp"
 # KMB_CHART_PNG=FILE also draws the chart as a PNG (to look at it without a browser).
@@ -143,10 +165,14 @@ model="$(cat "/sys/block/$disk_name/device/model" 2>/dev/null | sed 's/ *$//' ||
   echo "$([ "$quick" = 1 ] && echo 'Quick run: 10,000 loaded rows, 3 repetitions, 0.7 s per write run and 0.5 s per read run.' ||
             echo 'Full run: 100,000 loaded rows, 5 repetitions, 3 s per write run and 2 s per read run.')"
   echo "Every figure is the median of the repetitions, with min-max; the peers' repetitions are interleaved."
-  echo "Higher is better everywhere; the ratios are Kimberlite's median over the peer's."
+  echo "Higher is better everywhere; the ratios are each Kimberlite's (embedded, network) median over the peer's."
   echo
   cat "$work/table.md"
   echo
+  if [ -n "$notes" ]; then
+    printf '%s\n' "$notes"
+    echo
+  fi
   echo "![Kimberlite relative to each peer]($(basename "$chart"))"
   echo
   echo "## Machine"
@@ -156,6 +182,7 @@ model="$(cat "/sys/block/$disk_name/device/model" 2>/dev/null | sed 's/ *$//' ||
   echo "* Kernel: $(uname -srm); $(. /etc/os-release && echo "$PRETTY_NAME")"
   echo "* Compiler: $(g++ --version | head -1); Release build"
   echo "* PostgreSQL: $("$pg_bin/postgres" --version), fsync=on, synchronous_commit=on, full_page_writes=on, other settings default; reached over its Unix socket with libpq"
+  echo "* Kimberlite (network): the server in the benchmark's process on 127.0.0.1 (TCP, no TLS), default server options; one C++ client connection per session"
   echo "* SQLite: $(sqlite3 --version 2>/dev/null | cut -d' ' -f1 || echo 'the linked libsqlite3'), WAL, synchronous=FULL"
   echo
   echo "## Reproduce"

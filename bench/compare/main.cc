@@ -1,6 +1,7 @@
-// kimberlite-bench-compare: the same workloads against Kimberlite (embedded), PostgreSQL with an
+// kimberlite-bench-compare: the same workloads against Kimberlite (embedded, and over the network:
+// a server in this process reached through the C++ client on loopback TCP), PostgreSQL with an
 // audit trigger and hash chain, and SQLite with an audit trigger, in one run on one machine.
-// Prints a table of medians (with min and max) and Kimberlite's ratio to each peer; optionally
+// Prints a table of medians (with min and max) and each Kimberlite's ratio to each other peer; optionally
 // writes the table as markdown and as TSV (for the chart). scripts/bench-compare.sh sets up
 // PostgreSQL, runs this and writes docs/benchmarks.md.
 //
@@ -127,8 +128,8 @@ Result<double> measure_verify(PeerState& state) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   if (!outcome.ok()) return outcome.status();
   std::uint64_t changes = outcome->changes != 0 ? outcome->changes : static_cast<std::uint64_t>(state.changes.load());
-  state.verify_detail = outcome->detail + "; " + std::to_string(changes) + " audited changes, " +
-                        std::to_string(seconds * 1000) + " ms";
+  state.verify_detail =
+      outcome->detail + "; " + std::to_string(changes) + " audited changes, " + std::to_string(seconds * 1000) + " ms";
   return static_cast<double>(changes) / seconds;
 }
 
@@ -174,21 +175,31 @@ std::vector<Workload> workloads() {
   };
 }
 
-// The peers in table order: Kimberlite first, its ratios are to the others.
+// The peers in table order: the Kimberlite ones first (embedded, network); each of them gets a
+// ratio to each of the others.
 struct Peers {
   std::vector<std::string> names;
+  std::size_t kimberlite_count = 0;                // names[0, kimberlite_count) are Kimberlite's
   std::vector<std::unique_ptr<PeerState>> states;  // null where a peer was skipped
 };
 
 void print_table(const Peers& peers, const std::vector<Row>& rows, std::FILE* out, bool markdown) {
   std::vector<std::string> header = {"workload", "unit"};
   for (const std::string& name : peers.names) header.push_back(name + " median (min-max)");
-  for (std::size_t p = 1; p < peers.names.size(); p++) header.push_back("Kimberlite / " + peers.names[p]);
+  for (std::size_t k = 0; k < peers.kimberlite_count; k++) {
+    for (std::size_t p = peers.kimberlite_count; p < peers.names.size(); p++) {
+      header.push_back(peers.names[k] + " / " + peers.names[p]);
+    }
+  }
   std::vector<std::vector<std::string>> lines = {header};
   for (const Row& row : rows) {
     std::vector<std::string> line = {row.workload->label, row.workload->unit};
     for (const auto& result : row.results) line.push_back(cell(result));
-    for (std::size_t p = 1; p < row.results.size(); p++) line.push_back(ratio(row.results[0], row.results[p]));
+    for (std::size_t k = 0; k < peers.kimberlite_count; k++) {
+      for (std::size_t p = peers.kimberlite_count; p < row.results.size(); p++) {
+        line.push_back(ratio(row.results[k], row.results[p]));
+      }
+    }
     lines.push_back(line);
   }
   std::vector<std::size_t> widths(header.size(), 0);
@@ -268,11 +279,13 @@ Result<Options> parse(int argc, char** argv) {
 
 Result<Peers> open_peers(const Options& options) {
   Peers peers;
-  peers.names = {"Kimberlite", "PostgreSQL+trigger", "SQLite+trigger"};
+  peers.names = {"Kimberlite", "Kimberlite (network)", "PostgreSQL+trigger", "SQLite+trigger"};
+  peers.kimberlite_count = 2;
   std::filesystem::create_directories(options.directory + "/kimberlite");
   std::filesystem::create_directories(options.directory + "/sqlite");
   std::vector<Result<std::unique_ptr<Peer>>> opened;
   opened.push_back(make_kimberlite_peer(options.directory + "/kimberlite"));
+  opened.push_back(make_kimberlite_network_peer(options.directory + "/kimberlite-network"));
   if (options.postgres_conninfo.empty()) {
     opened.push_back(failed_precondition("no --pg CONNINFO (nor KMB_PG_CONNINFO): PostgreSQL skipped"));
   } else {
@@ -340,8 +353,10 @@ int run(int argc, char** argv) {
     for (auto& state : peers.states) row.results.push_back(state ? (*results)[next++] : std::nullopt);
     rows.push_back(row);
   }
-  std::printf("\n%d repetitions each (median, min-max); higher is better; ratio = Kimberlite median / peer median\n\n",
-              options->repetitions);
+  std::printf(
+      "\n%d repetitions each (median, min-max); higher is better; ratio = Kimberlite median (embedded or network) / "
+      "peer median\n\n",
+      options->repetitions);
   print_table(peers, rows, stdout, false);
   std::printf("\nverification, last repetition:\n");
   for (auto& state : peers.states) {
@@ -369,4 +384,6 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace kmb::bench
 
-int main(int argc, char** argv) { return kmb::bench::run(argc, argv); }
+int main(int argc, char** argv) {
+  return kmb::bench::run(argc, argv);
+}

@@ -1,6 +1,6 @@
-// Peer: one database system measured by kimberlite-bench-compare (Kimberlite embedded, PostgreSQL
-// with an audit trigger, SQLite with an audit trigger), behind the same small interface so that
-// every workload runs the same way against each of them.
+// Peer: one database system measured by kimberlite-bench-compare (Kimberlite embedded, Kimberlite
+// over the network, PostgreSQL with an audit trigger, SQLite with an audit trigger), behind the
+// same small interface so that every workload runs the same way against each of them.
 //
 // The data set, identical for every peer: `accounts (id, owner, balance)`. load(rows) writes ids
 // 0..rows-1 in 1000-row transactions (balance 100), then updates every row twice (balance 200,
@@ -58,6 +58,9 @@ class Peer {
 
 // Each returns an error Status when the peer cannot be set up (a missing server, a bad directory).
 Result<std::unique_ptr<Peer>> make_kimberlite_peer(const std::string& directory);
+// A Kimberlite server started in this process on 127.0.0.1 over `directory` (initialised here, as
+// `kimberlite init` does: it must not be initialised yet), driven through the C++ client.
+Result<std::unique_ptr<Peer>> make_kimberlite_network_peer(const std::string& directory);
 Result<std::unique_ptr<Peer>> make_sqlite_peer(const std::string& directory);
 // `conninfo`: a libpq connection string to an empty database the peer may fill.
 Result<std::unique_ptr<Peer>> make_postgres_peer(const std::string& conninfo);
