@@ -23,23 +23,6 @@ const client::Audit& bench_audit() {
   return audit;
 }
 
-// The same statement text as the embedded peer's (kimberlite_peer.cc), so that both parse alike.
-std::string batch_insert_sql(std::int64_t first_id, std::int64_t balance) {
-  std::string sql = "INSERT INTO accounts VALUES ";
-  sql.reserve(batch_rows * 32);
-  for (std::int64_t id = first_id; id < first_id + batch_rows; id++) {
-    if (id != first_id) sql += ", ";
-    // Appended piece by piece: g++ 12 warns (-Wrestrict, falsely) on chains of operator+.
-    sql += '(';
-    sql += std::to_string(id);
-    sql += ", 'owner ";
-    sql += std::to_string(id);
-    sql += "', ";
-    sql += std::to_string(balance);
-    sql += ')';
-  }
-  return sql;
-}
 
 Status check_balance(const Result<protocol::ExecuteResponse>& result, std::int64_t expected) {
   if (!result.ok()) return result.status();
@@ -70,7 +53,7 @@ class NetworkSession final : public Session {
   }
 
   Status insert_batch(std::int64_t first_id) override {
-    return client_->execute(batch_insert_sql(first_id, 1), {}, bench_audit()).status();
+    return client_->execute(kimberlite_batch_insert_sql(first_id, 1), {}, bench_audit()).status();
   }
 
   Status read_current(std::int64_t id) override {
@@ -132,7 +115,7 @@ class NetworkPeer final : public Peer {
                           bench_audit())
                 .status());
     for (std::int64_t first = 0; first < rows; first += batch_rows) {
-      KMB_TRY(client->execute(batch_insert_sql(first, balance_loaded), {}, bench_audit()).status());
+      KMB_TRY(client->execute(kimberlite_batch_insert_sql(first, balance_loaded), {}, bench_audit()).status());
     }
     kernel::Value limit[] = {kernel::Value::integer(rows)};
     Result<protocol::ExecuteResponse> update =

@@ -20,22 +20,6 @@ const sql::AuditContext& bench_audit() {
   return audit;
 }
 
-std::string batch_insert_sql(std::int64_t first_id, std::int64_t balance) {
-  std::string sql = "INSERT INTO accounts VALUES ";
-  sql.reserve(batch_rows * 32);
-  for (std::int64_t id = first_id; id < first_id + batch_rows; id++) {
-    if (id != first_id) sql += ", ";
-    // Appended piece by piece: g++ 12 warns (-Wrestrict, falsely) on chains of operator+.
-    sql += '(';
-    sql += std::to_string(id);
-    sql += ", 'owner ";
-    sql += std::to_string(id);
-    sql += "', ";
-    sql += std::to_string(balance);
-    sql += ')';
-  }
-  return sql;
-}
 
 Status check_balance(const Result<sql::QueryResult>& result, std::int64_t expected) {
   if (!result.ok()) return result.status();
@@ -54,7 +38,7 @@ class KimberliteSession final : public Session {
   }
 
   Status insert_batch(std::int64_t first_id) override {
-    return tenant_.execute(batch_insert_sql(first_id, 1), {}, bench_audit()).status();
+    return tenant_.execute(kimberlite_batch_insert_sql(first_id, 1), {}, bench_audit()).status();
   }
 
   Status read_current(std::int64_t id) override {
@@ -97,7 +81,7 @@ class KimberlitePeer final : public Peer {
                             bench_audit())
                 .status());
     for (std::int64_t first = 0; first < rows; first += batch_rows) {
-      KMB_TRY(tenant_.execute(batch_insert_sql(first, balance_loaded), {}, bench_audit()).status());
+      KMB_TRY(tenant_.execute(kimberlite_batch_insert_sql(first, balance_loaded), {}, bench_audit()).status());
     }
     Result<sql::QueryResult> update =
         tenant_.execute("UPDATE accounts SET balance = 200 WHERE id < $1", std::array{kernel::Value::integer(rows)},
@@ -136,6 +120,24 @@ class KimberlitePeer final : public Peer {
 };
 
 }  // namespace
+
+std::string kimberlite_batch_insert_sql(std::int64_t first_id, std::int64_t balance) {
+  std::string sql = "INSERT INTO accounts VALUES ";
+  sql.reserve(batch_rows * 32);
+  for (std::int64_t id = first_id; id < first_id + batch_rows; id++) {
+    if (id != first_id) sql += ", ";
+    // Appended piece by piece: g++ 12 warns (-Wrestrict, falsely) on chains of operator+.
+    sql += '(';
+    sql += std::to_string(id);
+    sql += ", 'owner ";
+    sql += std::to_string(id);
+    sql += "', ";
+    sql += std::to_string(balance);
+    sql += ')';
+  }
+  return sql;
+}
+
 
 Result<std::unique_ptr<Peer>> make_kimberlite_peer(const std::string& directory) {
   Result<std::unique_ptr<db::Database>> database = db::Database::open(directory);

@@ -56,6 +56,10 @@ class Peer {
   virtual Result<VerifyOutcome> verify() = 0;
 };
 
+// The 1000-row INSERT both Kimberlite peers send (ids first_id.., the same text embedded and over
+// the network, so that both parse alike).
+std::string kimberlite_batch_insert_sql(std::int64_t first_id, std::int64_t balance);
+
 // Each returns an error Status when the peer cannot be set up (a missing server, a bad directory).
 Result<std::unique_ptr<Peer>> make_kimberlite_peer(const std::string& directory);
 // A Kimberlite server started in this process on 127.0.0.1 over `directory` (initialised here, as

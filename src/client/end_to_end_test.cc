@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "client/client.h"
@@ -65,6 +66,24 @@ class EndToEnd : public ::testing::Test {
       thread_.join();
       EXPECT_TRUE(run_status_.ok()) << run_status_.to_string();
     }
+  }
+
+  // Stops the server (every connection ends) and starts it again on the same port. `between` runs
+  // while no server is listening.
+  void restart_server(const std::function<void()>& between = {}) {
+    const std::uint16_t port = server_->port();
+    server_->stop();
+    thread_.join();
+    server_.reset();
+    if (between) between();
+    server::ServerOptions options;
+    options.listen_port = port;
+    options.handle_signals = false;
+    options.worker_threads = 2;
+    auto server = server::Server::start(options, *database_, *keys_, metrics_, storage_, clock_);
+    ASSERT_TRUE(server.ok()) << server.status().to_string();
+    server_ = std::move(server).value();
+    thread_ = std::thread([this] { run_status_ = server_->run(); });
   }
 
   std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
@@ -244,19 +263,8 @@ TEST_F(EndToEnd, ReconnectsAfterTheServerRestarts) {
   std::unique_ptr<Client> client = connect(writer_key_);
   ASSERT_NE(client, nullptr);
   ASSERT_TRUE(client->ping().ok());
-  std::uint16_t port = server_->port();
-  server_->stop();
-  thread_.join();
-  server_.reset();
-  EXPECT_FALSE(client->ping().ok());  // the connection is gone; no server to reconnect to
-  server::ServerOptions options;
-  options.listen_port = port;
-  options.handle_signals = false;
-  options.worker_threads = 2;
-  auto server = server::Server::start(options, *database_, *keys_, metrics_, storage_, clock_);
-  ASSERT_TRUE(server.ok()) << server.status().to_string();
-  server_ = std::move(server).value();
-  thread_ = std::thread([this] { run_status_ = server_->run(); });
+  // While stopped, the connection is gone and there is no server to reconnect to.
+  restart_server([&] { EXPECT_FALSE(client->ping().ok()); });
   EXPECT_TRUE(client->ping().ok());
 }
 
@@ -282,18 +290,7 @@ TEST_F(EndToEnd, TransactionsOverTheNetwork) {
 
   ASSERT_TRUE(client->execute("BEGIN").ok());
   ASSERT_TRUE(client->execute("INSERT INTO tx VALUES (3)").ok());
-  std::uint16_t port = server_->port();
-  server_->stop();
-  thread_.join();
-  server_.reset();
-  server::ServerOptions options;
-  options.listen_port = port;
-  options.handle_signals = false;
-  options.worker_threads = 2;
-  auto server = server::Server::start(options, *database_, *keys_, metrics_, storage_, clock_);
-  ASSERT_TRUE(server.ok()) << server.status().to_string();
-  server_ = std::move(server).value();
-  thread_ = std::thread([this] { run_status_ = server_->run(); });
+  restart_server();
   EXPECT_EQ(client->execute("INSERT INTO tx VALUES (4)").status().code(), StatusCode::aborted);
   EXPECT_FALSE(client->in_transaction());
   EXPECT_EQ(client->query("SELECT count(*) FROM tx")->rows.at(0).at(0).as_int(), 2);  // 3 and 4 never committed
