@@ -25,7 +25,8 @@ void add_demo_command(CLI::App& app, int& exit_code);
 // kimberlite sql / kimberlite repl (sql_command.cc): SQL against a tenant, one-shot or interactive.
 void add_sql_command(CLI::App& app, int& exit_code);
 void add_repl_command(CLI::App& app, int& exit_code);
-// kimberlite tenant create|list|info|seal|unseal|quota|rotate-key|events --data DIR (tenant_command.cc).
+// kimberlite tenant create|list|info|seal|unseal|quota (--data DIR or --address A --api-key K), rotate-key|events
+// (--data only) (tenant_command.cc).
 void add_tenant_command(CLI::App& app, int& exit_code);
 // The server and its clients (server_commands.cc, dev_command.cc, key_commands.cc, bench_command.cc).
 void add_init_command(CLI::App& app, int& exit_code);
