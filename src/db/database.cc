@@ -103,6 +103,13 @@ Result<Tenant*> Database::tenant(std::uint64_t tenant_id, bool create) {
   return static_cast<Tenant*>(opened);
 }
 
+Tenant* Database::tenant_if_open(std::uint64_t tenant_id) {
+  std::unique_lock<std::mutex> lock(tenants_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return nullptr;
+  auto it = tenants_.find(tenant_id);
+  return it == tenants_.end() ? nullptr : static_cast<Tenant*>(it->second.get());
+}
+
 // REQUIRES: tenants_mutex_ held; the tenant exists on disk and is not open.
 Result<TenantImpl*> Database::open_tenant_locked(std::uint64_t tenant_id) {
   const std::string directory = tenant_directory(directory_, tenant_id);

@@ -114,6 +114,10 @@ class Database {
 
   // The tenant's handle, opening (and if `create` creating) its log on first use.
   Result<Tenant*> tenant(std::uint64_t tenant_id, bool create = true);
+  // The tenant's handle if it is already open, else nullptr; never opens anything and never
+  // waits (nullptr too while another thread holds the tenant registry, e.g. opening a tenant).
+  // For callers that must not block, such as the server's I/O thread.
+  Tenant* tenant_if_open(std::uint64_t tenant_id);
   // Tenants present in the data directory.
   Result<std::vector<std::uint64_t>> tenant_ids();
 

@@ -51,6 +51,33 @@ protocol::Error to_error(const Status& status) {
   return protocol::error_from_status(status);
 }
 
+// The engine runs with the server's clock, so that a statement can be given a time limit (the
+// I/O thread's inline reads); without a limit (the default) the clock is never read.
+sql::EngineOptions engine_options(io::Clock& clock) {
+  sql::EngineOptions options;
+  options.clock = &clock;
+  return options;
+}
+
+sql::AuditContext audit_context(const Principal& principal, const protocol::Execute& request) {
+  sql::AuditContext audit;
+  audit.actor = request.actor.empty() ? "key:" + principal.key_id : request.actor;
+  audit.reason = request.reason;
+  audit.client_id = client_id_of(principal.key_id);
+  return audit;
+}
+
+protocol::Message to_execute_response(sql::QueryResult result) {
+  protocol::ExecuteResponse response;
+  response.columns = std::move(result.columns);
+  response.types = std::move(result.types);
+  response.rows = std::move(result.rows);
+  response.rows_affected = result.rows_affected;
+  response.position = result.position;
+  response.tag = std::move(result.tag);
+  return protocol::Message(std::move(response));
+}
+
 }  // namespace
 
 protocol::Role to_protocol_role(Role role) {
@@ -79,6 +106,7 @@ RequestHandler::RequestHandler(db::Database& database, ApiKeyStore& keys, Metric
       storage_(storage),
       clock_(clock),
       options_(std::move(options)),
+      engine_(engine_options(clock)),
       started_ns_(clock.monotonic_ns()),
       streams_(StreamServiceOptions{.frame_body_size_max_bytes = options_.frame_body_size_max_bytes}) {}
 
@@ -140,6 +168,48 @@ HandledRequest RequestHandler::handle(const Principal& principal, const protocol
     handled.code = response.status().code();
     handled.response = to_error(response.status());
   }
+  return handled;
+}
+
+std::optional<HandledRequest> RequestHandler::try_handle_inline(const Principal& principal,
+                                                                const protocol::Message& request) {
+  const auto* ping = std::get_if<protocol::Ping>(&request);
+  const auto* execute_request = std::get_if<protocol::Execute>(&request);
+  if (ping == nullptr && execute_request == nullptr) return std::nullopt;
+  if (execute_request != nullptr) {
+    if (!engine_.is_read_only(execute_request->sql)) return std::nullopt;
+    // Inside a transaction the statement belongs to the connection's conversation, whose mutex a
+    // worker may hold; conservatively, any conversation of this connection sends it there.
+    if (sql_connections_.find(principal.connection_id) != nullptr) return std::nullopt;
+  }
+  // A revoked key gets its refusal from handle(), the one place that answers it.
+  if (!keys_.check(principal.key_id).ok()) return std::nullopt;
+  HandledRequest handled;
+  handled.tenant_id = principal.tenant_id;
+  if (ping != nullptr) {
+    handled.response = protocol::Message(protocol::PingResponse{ping->nonce});
+    return handled;
+  }
+  // Opening a tenant reads its files: that is a worker's job.
+  db::Tenant* tenant = database_.tenant_if_open(principal.tenant_id);
+  if (tenant == nullptr) return std::nullopt;
+  sql::ExecutionControl control;
+  control.query_time_max_ms = inline_read_time_max_ms;
+  Result<sql::QueryResult> result = internal_error("statement not run");
+  try {
+    result =
+        execute_autocommit(*tenant, principal, *execute_request, audit_context(principal, *execute_request), control);
+  } catch (const std::exception&) {
+    return std::nullopt;  // handle() runs it again and reports the exception
+  }
+  if (!result.ok()) {
+    // Over the inline time (or memory) limit: a worker runs it with the server's own limits.
+    if (result.status().code() == StatusCode::resource_exhausted) return std::nullopt;
+    handled.code = result.status().code();
+    handled.response = to_error(result.status());
+    return handled;
+  }
+  handled.response = to_execute_response(std::move(result).value());
   return handled;
 }
 
@@ -275,10 +345,7 @@ Result<protocol::Message> RequestHandler::dispatch(const Principal& principal, c
 
 Result<protocol::Message> RequestHandler::execute(const Principal& principal, const protocol::Execute& request) {
   KMB_ASSIGN_OR_RETURN(db::Tenant * tenant, open_tenant(principal.tenant_id));
-  sql::AuditContext audit;
-  audit.actor = request.actor.empty() ? "key:" + principal.key_id : request.actor;
-  audit.reason = request.reason;
-  audit.client_id = client_id_of(principal.key_id);
+  const sql::AuditContext audit = audit_context(principal, request);
 
   const std::uint64_t started_ns = clock_.monotonic_ns();
   sql::QueryResult result;
@@ -310,19 +377,13 @@ Result<protocol::Message> RequestHandler::execute(const Principal& principal, co
   if (result.position.has_value()) {  // a committed (durable) write
     metrics_.commit_finished(principal.tenant_id, result.rows_affected, clock_.monotonic_ns() - started_ns);
   }
-  protocol::ExecuteResponse response;
-  response.columns = std::move(result.columns);
-  response.types = std::move(result.types);
-  response.rows = std::move(result.rows);
-  response.rows_affected = result.rows_affected;
-  response.position = result.position;
-  response.tag = std::move(result.tag);
-  return protocol::Message(std::move(response));
+  return to_execute_response(std::move(result));
 }
 
 Result<sql::QueryResult> RequestHandler::execute_autocommit(db::Tenant& tenant, const Principal& principal,
                                                             const protocol::Execute& request,
-                                                            const sql::AuditContext& audit) {
+                                                            const sql::AuditContext& audit,
+                                                            const sql::ExecutionControl& control) {
   sql::Session* session = &tenant.session();
   std::optional<ReadOnlySession> read_only;
   if (principal.role == Role::reader) {
@@ -339,7 +400,7 @@ Result<sql::QueryResult> RequestHandler::execute_autocommit(db::Tenant& tenant, 
     pinned.emplace(*session, position);
     session = &*pinned;
   }
-  return engine_.execute(*session, request.sql, request.parameters, audit);
+  return engine_.execute(*session, request.sql, request.parameters, audit, control);
 }
 
 Result<protocol::Message> RequestHandler::list_tables(const Principal& principal) {

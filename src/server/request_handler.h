@@ -73,6 +73,17 @@ class RequestHandler {
   // `push` is the connection's push hook (subscriptions); without one, Subscribe is refused.
   HandledRequest handle(const Principal& principal, const protocol::Message& request, const std::string& peer,
                         const std::shared_ptr<PushTarget>& push = nullptr);
+  // A fast path for the connection's I/O thread, which saves the hop to a worker and back (two
+  // thread wake-ups, most of a point read's latency over loopback). Only requests that neither
+  // write nor wait are attempted: Ping, and an Execute of a read-only statement (SELECT, EXPLAIN)
+  // outside a transaction, on a tenant that is already open, under a time limit of
+  // inline_read_time_max_ms. Returns nullopt when the request is not of that kind or gave up (too
+  // slow, too big, a revoked key, an exception): then handle() it on a worker as usual. A read
+  // that gave up has changed nothing, so running it again there is harmless.
+  std::optional<HandledRequest> try_handle_inline(const Principal& principal, const protocol::Message& request);
+  // How long an inline read may hold the I/O thread (every other connection of that thread waits
+  // meanwhile) before it gives up and moves to a worker.
+  static constexpr std::uint64_t inline_read_time_max_ms = 1;
   // The connection is gone: its subscriptions end. Thread-safe.
   // A network connection closed: its subscriptions end and its open transaction is rolled back.
   void connection_closed(std::uint64_t connection_id) {
@@ -98,7 +109,8 @@ class RequestHandler {
   Result<protocol::Message> execute(const Principal& principal, const protocol::Execute& request);
   // One statement on its own (no transaction open on the connection): reader and AS OF scopes.
   Result<sql::QueryResult> execute_autocommit(db::Tenant& tenant, const Principal& principal,
-                                              const protocol::Execute& request, const sql::AuditContext& audit);
+                                              const protocol::Execute& request, const sql::AuditContext& audit,
+                                              const sql::ExecutionControl& control = {});
   Result<protocol::Message> list_tables(const Principal& principal);
   Result<protocol::Message> describe_table(const Principal& principal, const protocol::DescribeTable& request);
   Result<protocol::Message> verify_chain(std::uint64_t tenant_id);

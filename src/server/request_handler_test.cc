@@ -130,6 +130,47 @@ TEST_F(RequestHandlerTest, RevokedKeysFailOnTheNextRequest) {
   EXPECT_EQ(handle(writer, p::Ping{2}).code, StatusCode::failed_precondition);
 }
 
+TEST_F(RequestHandlerTest, OnlyPingsAndReadsOutsideTransactionsRunInline) {
+  const Principal writer = principal(1, Role::writer);
+  const auto execute = [](const std::string& sql) { return p::Message(p::Execute{sql, {}, "", "", {}}); };
+
+  std::optional<HandledRequest> ping = handler_->try_handle_inline(writer, p::Ping{7});
+  ASSERT_TRUE(ping.has_value());
+  EXPECT_EQ(std::get<p::PingResponse>(ping->response).nonce, 7u);
+
+  // Writes and everything but Ping and Execute go to the workers.
+  EXPECT_FALSE(handler_->try_handle_inline(writer, execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)")));
+  ASSERT_EQ(handle(writer, execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v TEXT)")).code, StatusCode::ok);
+  EXPECT_FALSE(handler_->try_handle_inline(writer, execute("INSERT INTO t VALUES (1, 'one')")));
+  ASSERT_EQ(handle(writer, execute("INSERT INTO t VALUES (1, 'one')")).code, StatusCode::ok);
+  EXPECT_FALSE(handler_->try_handle_inline(writer, p::ListTables{}));
+  // Text that does not parse is left to the worker, which reports the syntax error.
+  EXPECT_FALSE(handler_->try_handle_inline(writer, execute("SELEC 1")));
+
+  // A read gets the same answer inline as on a worker, errors included.
+  std::optional<HandledRequest> read = handler_->try_handle_inline(
+      writer, p::Execute{"SELECT v FROM t WHERE id = $1", {kernel::Value::integer(1)}, "", "", {}});
+  ASSERT_TRUE(read.has_value());
+  ASSERT_EQ(read->code, StatusCode::ok);
+  EXPECT_EQ(read->tenant_id, 1u);
+  EXPECT_EQ(std::get<p::ExecuteResponse>(read->response).rows.at(0).at(0).as_string(), "one");
+  std::optional<HandledRequest> missing = handler_->try_handle_inline(writer, execute("SELECT * FROM nowhere"));
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->code, StatusCode::invalid_argument);
+
+  // Inside a transaction, reads belong to the connection's conversation.
+  Principal in_transaction = writer;
+  in_transaction.connection_id = 42;
+  ASSERT_EQ(handle(in_transaction, execute("BEGIN")).code, StatusCode::ok);
+  EXPECT_FALSE(handler_->try_handle_inline(in_transaction, execute("SELECT * FROM t")));
+  ASSERT_EQ(handle(in_transaction, execute("ROLLBACK")).code, StatusCode::ok);
+
+  // A revoked key is refused by handle(), not inline.
+  ASSERT_TRUE(keys_->revoke(writer.key_id, KeyActor{"test", ""}).ok());
+  EXPECT_FALSE(handler_->try_handle_inline(writer, p::Ping{8}));
+  EXPECT_FALSE(handler_->try_handle_inline(writer, execute("SELECT * FROM t")));
+}
+
 TEST_F(RequestHandlerTest, AsOfReadsThePastAndRefusesWrites) {
   const Principal writer = principal(1, Role::writer);
   ASSERT_EQ(handle(writer, p::Execute{"CREATE TABLE h (id BIGINT PRIMARY KEY, v TEXT)", {}, "", "", {}}).code,

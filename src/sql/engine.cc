@@ -182,6 +182,12 @@ Result<std::shared_ptr<const Statement>> Engine::parse(std::string_view sql) con
   return parsed;
 }
 
+bool Engine::is_read_only(std::string_view sql) const {
+  if (sql.size() > options_.statement_size_max_bytes) return false;
+  Result<std::shared_ptr<const Statement>> parsed = parse(sql);
+  return parsed.ok() && internal::is_read_statement(**parsed);
+}
+
 Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
                                     std::span<const kernel::Value> parameters, const AuditContext& audit,
                                     const ExecutionControl& control) const {

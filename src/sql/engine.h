@@ -94,6 +94,11 @@ class Engine {
 
   StatementCacheStats statement_cache_stats() const { return statement_cache_->stats(); }
 
+  // Whether `sql` is one read-only statement (SELECT or EXPLAIN), which writes nothing whatever
+  // it returns. Parses through the statement cache, so asking before execute() costs one parse
+  // at most; false for text that does not parse or is too long (execute() reports why).
+  bool is_read_only(std::string_view sql) const;
+
  private:
   // The statement parsed from `sql`, from the cache when it was parsed before.
   Result<std::shared_ptr<const Statement>> parse(std::string_view sql) const;
