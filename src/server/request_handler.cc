@@ -195,6 +195,9 @@ std::optional<HandledRequest> RequestHandler::try_handle_inline(const Principal&
   if (tenant == nullptr) return std::nullopt;
   sql::ExecutionControl control;
   control.query_time_max_ms = inline_read_time_max_ms;
+  // The event loop must not be held for long: check the budget every few rows of work (a large
+  // result gives up quickly and goes to a worker), not every QueryGuard default interval.
+  control.check_interval_rows = inline_read_check_interval_rows;
   Result<sql::QueryResult> result = internal_error("statement not run");
   try {
     result =

@@ -84,8 +84,9 @@ class RequestHandler {
   // How long an inline read may hold the I/O thread (every other connection of that thread waits
   // meanwhile) before it gives up and moves to a worker.
   static constexpr std::uint64_t inline_read_time_max_ms = 1;
-  // The connection is gone: its subscriptions end. Thread-safe.
+  static constexpr std::uint64_t inline_read_check_interval_rows = 8;  // rows of work between budget checks
   // A network connection closed: its subscriptions end and its open transaction is rolled back.
+  // Thread-safe.
   void connection_closed(std::uint64_t connection_id) {
     streams_.connection_closed(connection_id);
     sql_connections_.erase(connection_id);

@@ -218,7 +218,8 @@ Status check_execution_control(const EngineOptions& options, const ExecutionCont
 
 QueryLimits query_limits(const EngineOptions& options, const ExecutionControl& control) {
   return QueryLimits{options.intermediate_memory_max_bytes,
-                     control.query_time_max_ms.value_or(options.query_time_max_ms), options.clock, control.cancelled};
+                     control.query_time_max_ms.value_or(options.query_time_max_ms), options.clock, control.cancelled,
+                     control.check_interval_rows};
 }
 
 Result<QueryResult> execute_autocommit(Session& session, const Statement& statement, std::string_view sql,

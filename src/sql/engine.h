@@ -59,6 +59,9 @@ struct ExecutionControl {
   const std::atomic<bool>* cancelled = nullptr;
   // Overrides EngineOptions::query_time_max_ms for this statement (0 = unlimited).
   std::optional<std::uint64_t> query_time_max_ms;
+  // Rows of work between checks of the time limit and the flag (0: QueryGuard's default, 1024);
+  // smaller for statements that must give up quickly (the server's inline reads).
+  std::uint64_t check_interval_rows = 0;
 };
 
 struct QueryResult {

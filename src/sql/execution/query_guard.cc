@@ -3,6 +3,7 @@
 namespace kmb::sql {
 
 QueryGuard::QueryGuard(const QueryLimits& limits) : limits_(limits) {
+  if (limits_.check_interval_rows > 0) interval_rows_ = limits_.check_interval_rows;
   if (limits_.time_max_ms > 0) {
     KMB_ASSERT(limits_.clock != nullptr);
     deadline_ns_ = limits_.clock->monotonic_ns() + limits_.time_max_ms * 1'000'000;

@@ -29,11 +29,13 @@ struct QueryLimits {
   std::uint64_t time_max_ms = 0;                 // 0: unlimited (then `clock` may be null)
   io::Clock* clock = nullptr;                    // REQUIRES: non-null when time_max_ms > 0
   const std::atomic<bool>* cancelled = nullptr;  // optional; true stops the statement
+  // Units of work between two checks of the time and the cancellation flag (0: the default).
+  std::uint64_t check_interval_rows = 0;
 };
 
 class QueryGuard {
  public:
-  static constexpr std::uint64_t check_interval_rows = 1024;
+  static constexpr std::uint64_t check_interval_rows = 1024;  // the default of QueryLimits's
 
   explicit QueryGuard(const QueryLimits& limits);
   QueryGuard(const QueryGuard&) = delete;
@@ -41,7 +43,7 @@ class QueryGuard {
 
   // Counts one unit of work; every check_interval_rows calls, check().
   Status tick() {
-    if (++ticks_ % check_interval_rows != 0) return Status::ok_status();
+    if (++ticks_ % interval_rows_ != 0) return Status::ok_status();
     return check();
   }
   // aborted when cancelled; resource_exhausted when past the time limit.
@@ -55,6 +57,7 @@ class QueryGuard {
  private:
   QueryLimits limits_;
   std::uint64_t deadline_ns_ = 0;
+  std::uint64_t interval_rows_ = check_interval_rows;
   std::uint64_t ticks_ = 0;
   std::uint64_t memory_used_bytes_ = 0;
 };
