@@ -153,6 +153,24 @@ std::uint64_t percentile(std::vector<std::uint64_t>& values, double quantile) {
   return values[index];
 }
 
+
+// One phase's figures from every thread's latencies (µs), error counts and first errors.
+PhaseResult summarize(double seconds, const std::vector<std::vector<std::uint64_t>>& latencies,
+                      const std::vector<std::uint64_t>& error_counts, const std::vector<std::string>& errors) {
+  PhaseResult result;
+  result.seconds = seconds;
+  std::vector<std::uint64_t> all;
+  for (std::size_t t = 0; t < latencies.size(); t++) {
+    all.insert(all.end(), latencies[t].begin(), latencies[t].end());
+    result.errors += error_counts[t];
+    if (result.first_error.empty()) result.first_error = errors[t];
+  }
+  result.operations = all.size();
+  result.p50_us = percentile(all, 0.50);
+  result.p99_us = percentile(all, 0.99);
+  return result;
+}
+
 // Runs `operation(client, thread, i)` on `count` connections for `seconds`.
 template <typename Operation>
 Result<PhaseResult> run_phase(const RemoteArguments& remote, std::uint32_t count, double seconds,
@@ -185,18 +203,7 @@ Result<PhaseResult> run_phase(const RemoteArguments& remote, std::uint32_t count
     });
   }
   for (std::thread& thread : threads) thread.join();
-  PhaseResult result;
-  result.seconds = static_cast<double>(clock.monotonic_ns() - started_ns) / 1e9;
-  std::vector<std::uint64_t> all;
-  for (std::uint32_t t = 0; t < count; t++) {
-    all.insert(all.end(), latencies[t].begin(), latencies[t].end());
-    result.errors += error_counts[t];
-    if (result.first_error.empty()) result.first_error = errors[t];
-  }
-  result.operations = all.size();
-  result.p50_us = percentile(all, 0.50);
-  result.p99_us = percentile(all, 0.99);
-  return result;
+  return summarize(static_cast<double>(clock.monotonic_ns() - started_ns) / 1e9, latencies, error_counts, errors);
 }
 
 // run_phase with `depth` requests in flight per connection; `make(thread, i)` builds request i.
@@ -225,18 +232,7 @@ Result<PhaseResult> run_pipelined_phase(const RemoteArguments& remote, std::uint
   }
   for (std::thread& thread : threads) thread.join();
   for (const Status& outcome : outcomes) KMB_TRY(outcome);
-  PhaseResult result;
-  result.seconds = static_cast<double>(clock.monotonic_ns() - started_ns) / 1e9;
-  std::vector<std::uint64_t> all;
-  for (std::uint32_t t = 0; t < count; t++) {
-    all.insert(all.end(), latencies[t].begin(), latencies[t].end());
-    result.errors += error_counts[t];
-    if (result.first_error.empty()) result.first_error = errors[t];
-  }
-  result.operations = all.size();
-  result.p50_us = percentile(all, 0.50);
-  result.p99_us = percentile(all, 0.99);
-  return result;
+  return summarize(static_cast<double>(clock.monotonic_ns() - started_ns) / 1e9, latencies, error_counts, errors);
 }
 
 Status run_bench(const BenchArguments& arguments) {
