@@ -153,7 +153,6 @@ std::uint64_t percentile(std::vector<std::uint64_t>& values, double quantile) {
   return values[index];
 }
 
-
 // One phase's figures from every thread's latencies (µs), error counts and first errors.
 PhaseResult summarize(double seconds, const std::vector<std::vector<std::uint64_t>>& latencies,
                       const std::vector<std::uint64_t>& error_counts, const std::vector<std::string>& errors) {
