@@ -11,6 +11,7 @@
 #include "sql/planner/returning_planner.h"
 #include "sql/planner/select_planner.h"
 #include "sql/planner/write_planner.h"
+#include "sql/point_read.h"
 
 namespace kmb::sql {
 
@@ -235,7 +236,12 @@ Result<QueryResult> execute_autocommit(Session& session, const Statement& statem
       KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
       return explain_result(lines);
     }
-    KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(*std::get<SelectStatement>(statement.node).node, context));
+    const SelectNode& select = *std::get<SelectStatement>(statement.node).node;
+    if (options.point_reads) {
+      KMB_ASSIGN_OR_RETURN(std::optional<QueryResult> answered, try_point_read(select, context));
+      if (answered) return std::move(*answered);
+    }
+    KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(select, context));
     return run_select(plan, options.result_rows_max);
   }
   WriteWork work;

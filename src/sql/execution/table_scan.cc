@@ -12,6 +12,19 @@ Value as_bigint(kernel::Position position) { return Value::integer(static_cast<s
 
 }  // namespace
 
+Value pseudo_column_value(const projection::RowVersion& version, std::size_t which) {
+  KMB_ASSERT(which < pseudo_columns.size());
+  switch (which) {
+    case 0: return as_bigint(version.created_at);
+    case 1: return Value::timestamp(static_cast<std::int64_t>(version.created_ns / 1000));
+    case 2: return Value::text(version.actor);
+    case 3: return Value::text(version.reason);
+    case 4: return Value::text(version.operation);
+    default:
+      return version.superseded_at == kernel::position_max ? Value::null() : as_bigint(version.superseded_at);
+  }
+}
+
 bool names_pseudo_columns(std::string_view sql) {
   for (std::size_t at = sql.find('_'); at != std::string_view::npos; at = sql.find('_', at + 1)) {
     for (const PseudoColumn& pseudo : pseudo_columns) {
@@ -31,12 +44,7 @@ void TableScanOperator::make_row(const projection::RowVersion& version, kernel::
     row.resize(columns_.size() + pseudo_columns.size());
     return;
   }
-  row.push_back(as_bigint(version.created_at));
-  row.push_back(Value::timestamp(static_cast<std::int64_t>(version.created_ns / 1000)));
-  row.push_back(Value::text(version.actor));
-  row.push_back(Value::text(version.reason));
-  row.push_back(Value::text(version.operation));
-  row.push_back(version.superseded_at == kernel::position_max ? Value::null() : as_bigint(version.superseded_at));
+  for (std::size_t which = 0; which < pseudo_columns.size(); which++) row.push_back(pseudo_column_value(version, which));
 }
 
 Status TableScanOperator::scan_versions(const VersionSink& sink) const {

@@ -41,6 +41,9 @@ inline constexpr std::array<PseudoColumn, 6> pseudo_columns = {{
     {"_valid_to", kernel::Type::bigint},
 }};
 
+// The value of pseudo_columns[which] for `version`.
+kernel::Value pseudo_column_value(const projection::RowVersion& version, std::size_t which);
+
 // Whether `sql` may name a pseudo-column: it contains one of their names (any case). A statement
 // that does not cannot read them (SELECT * leaves them out), so its scans need not fill them in.
 bool names_pseudo_columns(std::string_view sql);
