@@ -8,6 +8,9 @@ BUILD_DIR   ?= build
 ASAN_DIR    ?= build-asan
 JOBS        ?= $(shell nproc)
 CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
+# The sanitizer build: -O1 with line tables compiles in about half the time of -O2 -g, and the
+# reports still name file and line.
+ASAN_OPT    ?= -O1 -g1 -DNDEBUG
 
 .PHONY: all deps build run demo test test-release test-asan bench bench-quick bench-compare format tidy clean
 
@@ -29,7 +32,8 @@ test-release: build
 	cd $(BUILD_DIR) && ctest $(CTEST_FLAGS)
 
 test-asan: deps
-	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKMB_SANITIZE=ON -DKMB_BUILD_BENCHMARKS=OFF >/dev/null
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(ASAN_OPT)" \
+	    -DKMB_SANITIZE=ON -DKMB_BUILD_BENCHMARKS=OFF >/dev/null
 	@cmake --build $(ASAN_DIR) -j$(JOBS)
 	cd $(ASAN_DIR) && ctest $(CTEST_FLAGS)
 
