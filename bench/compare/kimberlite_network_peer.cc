@@ -31,7 +31,7 @@ Status check_balance(const Result<protocol::ExecuteResponse>& result, std::int64
   return Status();
 }
 
-// Load and the last update of every row are single statements over the whole table; at 100,000
+// Load and the last update of every row are single statements over the whole table; at 350,000
 // rows they outlast the client's default 30 s deadline on a busy machine.
 constexpr std::uint64_t load_call_timeout_ms = 600'000;
 

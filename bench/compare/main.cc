@@ -28,7 +28,7 @@ namespace {
 struct Options {
   std::string directory;
   std::string postgres_conninfo;
-  std::int64_t rows = 100'000;
+  std::int64_t rows = 350'000;  // x 3 versions: over 1M audited changes for (f)
   int repetitions = 5;
   double write_seconds = 3.0;
   double read_seconds = 2.0;

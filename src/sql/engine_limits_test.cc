@@ -148,6 +148,23 @@ TEST_F(StatementLimitsTest, CancelledWriteWritesNothing) {
   EXPECT_EQ(value("SELECT count(*) FROM t WHERE payload = 'changed'"), "1");
 }
 
+// A point read of one row's history (answered without a plan, point_read.h) honours the limits
+// too: a row can have any number of versions.
+TEST_F(StatementLimitsTest, LongRowHistoryHonoursCancellationAndTime) {
+  for (int i = 0; i < 40; i++) run("UPDATE t SET g = g + 1 WHERE id = 1");
+  const std::string history = "SELECT g, _operation FROM t FOR SYSTEM_TIME ALL WHERE id = 1";
+  EXPECT_EQ(rows(history).size(), 41u);
+  std::atomic<bool> cancelled = true;
+  ExecutionControl control{&cancelled, {}};
+  control.check_interval_rows = 8;
+  const Result<QueryResult> result = execute(EngineOptions{}, history, control);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::aborted);
+  const Result<QueryResult> slow = execute(time_limited(3), history, ExecutionControl{nullptr, {}, 4});
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.status().code(), StatusCode::resource_exhausted);
+}
+
 TEST_F(StatementLimitsTest, NestingAndRecursionLimitsAreClearErrors) {
   std::string deep = "SELECT ";
   for (int i = 0; i < 300; i++) deep += "(";

@@ -5,6 +5,7 @@
 
 #include "kernel/rows.h"
 #include "kernel/schema.h"
+#include "sql/execution/query_guard.h"
 #include "sql/execution/table_scan.h"
 #include "sql/planner/table_source.h"
 #include "sql/planner/time_travel.h"
@@ -199,13 +200,19 @@ class PointRead {
     }
     if (time_.history) {
       if (!time_.empty) {
+        // A row's history can be long: tick the guard per version, as a scan does, so that time
+        // limits and cancellation hold.
         std::uint64_t rows = 0;
+        Status stopped;
         KMB_TRY(table_->scan_history_key(time_.from, time_.to, key_, [&](const projection::RowVersion& version) {
+          stopped = guard_tick(context_.guard);
+          if (!stopped.ok()) return false;
           rows++;
           if (rows > context_.rows_max) return false;
           append_row(version, result);
           return true;
         }));
+        KMB_TRY(stopped);
         if (rows > context_.rows_max) {
           return resource_exhausted("query result exceeds the limit of " + std::to_string(context_.rows_max) + " rows");
         }
