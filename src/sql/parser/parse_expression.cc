@@ -73,6 +73,14 @@ Result<ParsedExpressionPtr> Parser::make_binary(BinaryOperator op, ParsedExpress
 }
 
 Result<ParsedExpressionPtr> Parser::parse_expression() {
+  // A lone literal or parameter — each value of a multi-row INSERT, most arguments — needs none
+  // of the precedence levels below: with nothing but "," or ")" after it, it is the expression.
+  const TokenKind kind = peek().kind;
+  if ((kind == TokenKind::integer || kind == TokenKind::string || kind == TokenKind::decimal ||
+       kind == TokenKind::floating || kind == TokenKind::parameter) &&
+      (is_symbol(",", 1) || is_symbol(")", 1))) {
+    return parse_primary();
+  }
   KMB_TRY(enter_nesting());
   Result<ParsedExpressionPtr> result = parse_or();
   leave_nesting();
