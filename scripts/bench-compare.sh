@@ -115,7 +115,7 @@ conninfo="host=$work/socket port=$port dbname=postgres user=postgres"
 # ---- run ---------------------------------------------------------------------------------------
 flags=()
 [ "$quick" = 1 ] && flags+=(--quick)
-command_line="$binary ${flags[*]} --dir DIR --pg 'host=SOCKETDIR port=$port dbname=postgres user=postgres'"
+command_line="${binary#"$root"/} ${flags[*]} --dir DIR --pg 'host=SOCKETDIR port=$port dbname=postgres user=postgres'"
 "$binary" "${flags[@]}" --dir "$work/data" --pg "$conninfo" --markdown "$work/table.md" --tsv "$work/results.tsv" |
   tee "$work/output.txt"
 
