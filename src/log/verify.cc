@@ -1,9 +1,12 @@
 #include "log/verify.h"
 
 #include <algorithm>
+#include <thread>
 #include <vector>
 
+#include "log/parallel_scan.h"
 #include "log/segment_scan.h"
+#include "log/worker_pool.h"
 
 namespace kmb::log {
 
@@ -28,10 +31,13 @@ Result<Manifest> load_manifest(io::Storage& storage, const std::string& director
   return manifest;
 }
 
-}  // namespace
+// Checks one segment file; the two engines (parallel and recovery scan) plug in here so that
+// everything around them, segment order and progress included, is literally shared.
+using SegmentChecker = std::function<Result<SegmentScan>(io::File& file, std::uint64_t file_size,
+                                                         const ScanExpectations& expect, const ScanProgress& progress)>;
 
-Result<VerifyReport> verify_partition(io::Storage& storage, const std::string& directory,
-                                      const VerifyOptions& options) {
+Result<VerifyReport> verify_segments(io::Storage& storage, const std::string& directory, const VerifyOptions& options,
+                                     const SegmentChecker& check_segment) {
   KMB_ASSIGN_OR_RETURN(Manifest manifest, load_manifest(storage, directory));
   KMB_ASSIGN_OR_RETURN(std::vector<std::string> names, storage.list_directory(directory));
   std::vector<SegmentFile> segments;
@@ -78,7 +84,7 @@ Result<VerifyReport> verify_partition(io::Storage& storage, const std::string& d
       return report;
     }
     ScanExpectations expect{manifest.tenant_id, segment.base_offset, report.head_hash, timestamp_ns, 1U << 30};
-    KMB_ASSIGN_OR_RETURN(SegmentScan scan, scan_segment(*segment.file, segment.size, expect, progress));
+    KMB_ASSIGN_OR_RETURN(SegmentScan scan, check_segment(*segment.file, segment.size, expect, progress));
     bytes_done += segment_header_size;
     report.record_count += scan.summary.record_count;
     report.byte_count += scan.summary.segment_size;
@@ -98,6 +104,42 @@ Result<VerifyReport> verify_partition(io::Storage& storage, const std::string& d
   }
   if (options.progress) options.progress(bytes_total, bytes_total);
   return report;
+}
+
+Result<std::size_t> thread_count(const VerifyOptions& options) {
+  if (options.threads > WorkerPool::thread_count_max) {
+    return invalid_argument("verify: " + std::to_string(options.threads) + " threads requested, at most " +
+                            std::to_string(WorkerPool::thread_count_max) + " are allowed");
+  }
+  if (options.threads != 0) return options.threads;
+  // hardware_concurrency() may be 0 when unknown.
+  return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, VerifyOptions::threads_auto_max);
+}
+
+}  // namespace
+
+Result<VerifyReport> verify_partition(io::Storage& storage, const std::string& directory,
+                                      const VerifyOptions& options) {
+  KMB_ASSIGN_OR_RETURN(std::size_t threads, thread_count(options));
+  if (options.read_chunk_size_bytes < ParallelSegmentScanner::chunk_size_min_bytes ||
+      options.read_chunk_size_bytes > ParallelSegmentScanner::chunk_size_max_bytes) {
+    return invalid_argument("verify: read chunk size " + std::to_string(options.read_chunk_size_bytes) +
+                            " is outside [" + std::to_string(ParallelSegmentScanner::chunk_size_min_bytes) + ", " +
+                            std::to_string(ParallelSegmentScanner::chunk_size_max_bytes) + "] bytes");
+  }
+  WorkerPool pool(threads);
+  ParallelSegmentScanner scanner(pool, options.read_chunk_size_bytes);
+  return verify_segments(
+      storage, directory, options,
+      [&scanner](io::File& file, std::uint64_t file_size, const ScanExpectations& expect,
+                 const ScanProgress& progress) { return scanner.scan(file, file_size, expect, progress); });
+}
+
+Result<VerifyReport> verify_partition_by_recovery_scan(io::Storage& storage, const std::string& directory,
+                                                       const VerifyOptions& options) {
+  return verify_segments(storage, directory, options,
+                         [](io::File& file, std::uint64_t file_size, const ScanExpectations& expect,
+                            const ScanProgress& progress) { return scan_segment(file, file_size, expect, progress); });
 }
 
 }  // namespace kmb::log
