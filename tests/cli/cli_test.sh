@@ -46,7 +46,9 @@ check "verify expect head needs tenant" 2 "$kimberlite" verify --data "$data" --
 # Flip one byte in the middle of tenant 7's first segment: verify names the segment and offset.
 segment="$data/tenants/7/log/00000000000000000000.segment"
 cp -r "$data" "$work/backup"
-printf '\x00' | dd of="$segment" bs=1 seek=3000 conv=notrunc status=none
+# (Inverted, not overwritten: a fixed value may be what the byte already holds.)
+byte=$(dd if="$segment" bs=1 skip=3000 count=1 status=none | od -An -tu1 | tr -d ' ')
+printf "\\x$(printf %02x $((byte ^ 0xff)))" | dd of="$segment" bs=1 seek=3000 conv=notrunc status=none
 check "verify tampered" 1 "$kimberlite" verify --data "$data"
 contains "verify tampered segment" "00000000000000000000.segment"
 contains "verify tampered offset" "offset:"
