@@ -23,6 +23,7 @@ struct VerifyArguments {
   std::string expect_head;
   std::string format = "text";
   bool no_progress = false;
+  std::size_t threads = 0;  // 0: one per core (log::VerifyOptions::threads)
 };
 
 std::string human_bytes(double bytes) {
@@ -88,6 +89,7 @@ int run_verify(const VerifyArguments& arguments) {
   for (const auto& location : partitions) {
     const std::uint64_t start_ns = clock.monotonic_ns();
     log::VerifyOptions options;
+    options.threads = arguments.threads;
     ProgressBar bar(clock, location.tenant_id);
     if (show_progress) options.progress = [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); };
     Result<log::VerifyReport> report = log::verify_partition(storage, location.directory, options);
@@ -145,6 +147,9 @@ void add_verify_command(CLI::App& app, int& exit_code) {
                       "Hex chain hash the log must end with (detects removal of records from the end)");
   command->add_option("--format", arguments->format, "Output: text or json")->capture_default_str();
   command->add_flag("--no-progress", arguments->no_progress, "Never draw a progress bar");
+  command->add_option("--threads", arguments->threads, "Threads hashing records (0 = one per core, at most 8)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
   command->callback([arguments, &exit_code] { exit_code = run_verify(*arguments); });
 }
 

@@ -35,6 +35,9 @@ contains "info tenant 8" "8,1,"
 check "verify intact" 0 "$kimberlite" verify --data "$data"
 contains "verify ok 7" "tenant 7: OK  2502 records"
 contains "verify ok 8" "tenant 8: OK  1 records"
+check "verify one thread" 0 "$kimberlite" verify --data "$data" --threads 1
+contains "verify one thread ok" "tenant 7: OK  2502 records"
+check "verify threads out of range" 2 "$kimberlite" verify --data "$data" --threads 65
 check "verify json" 0 "$kimberlite" verify --data "$data" --tenant 7 --format json
 contains "verify json intact" '"intact": true'
 head=$(sed -n 's/.*"head_hash": "\([0-9a-f]*\)".*/\1/p' <<<"$out")
@@ -49,6 +52,16 @@ cp -r "$data" "$work/backup"
 # (Inverted, not overwritten: a fixed value may be what the byte already holds.)
 byte=$(dd if="$segment" bs=1 skip=3000 count=1 status=none | od -An -tu1 | tr -d ' ')
 printf "\\x$(printf %02x $((byte ^ 0xff)))" | dd of="$segment" bs=1 seek=3000 conv=notrunc status=none
+check "verify tampered, one thread" 1 "$kimberlite" verify --data "$data" --tenant 7 --threads 1
+contains "verify tampered, one thread, offset" "offset:"
+one_thread_out="$out"
+check "verify tampered, all threads" 1 "$kimberlite" verify --data "$data" --tenant 7
+if [ "$out" = "$one_thread_out" ]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: verify tampered: one thread and all threads report differently"
+fi
 check "verify tampered" 1 "$kimberlite" verify --data "$data"
 contains "verify tampered segment" "00000000000000000000.segment"
 contains "verify tampered offset" "offset:"
