@@ -101,4 +101,12 @@ Result<std::string> RemoteSqlTarget::table_schema(std::string_view table) {
   return text;
 }
 
+Status with_server_hint(Status status) {
+  if (status.code() == StatusCode::failed_precondition &&
+      status.message().find("already locked") != std::string::npos) {
+    return failed_precondition(status.message() + " (a running server holds it: use --address with an admin key)");
+  }
+  return status;
+}
+
 }  // namespace kmb::cli

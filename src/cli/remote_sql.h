@@ -36,6 +36,10 @@ Result<std::unique_ptr<client::Client>> connect_remote(const RemoteArguments& ar
 Result<std::string> resolve_api_key(const RemoteArguments& arguments);
 client::TlsOptions tls_options(const RemoteArguments& arguments);
 
+// A data directory (or a file in it) that a running server has open is locked; `status` with the
+// way out added when that is why it failed, else `status` unchanged.
+Status with_server_hint(Status status);
+
 class RemoteSqlTarget final : public SqlTarget {
  public:
   explicit RemoteSqlTarget(client::Client& client) : client_(client) {}

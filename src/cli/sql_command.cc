@@ -78,7 +78,9 @@ Result<OpenTenant> open_tenant(const SqlArguments& arguments) {
     open.target = std::make_unique<RemoteSqlTarget>(*open.client);
     return open;
   }
-  KMB_ASSIGN_OR_RETURN(open.database, db::Database::open(arguments.data));
+  Result<std::unique_ptr<db::Database>> database = db::Database::open(arguments.data);
+  if (!database.ok()) return with_server_hint(database.status());
+  open.database = std::move(database).value();
   KMB_ASSIGN_OR_RETURN(db::Tenant * tenant, open.database->tenant(arguments.tenant));
   open.target = std::make_unique<TenantSqlTarget>(*tenant);
   return open;

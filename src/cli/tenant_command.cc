@@ -101,15 +101,6 @@ struct TenantBackend {
   std::unique_ptr<db::Database> database;
 };
 
-// A data directory a running server has open is locked; say what to do instead.
-Status with_server_hint(Status status) {
-  if (status.code() == StatusCode::failed_precondition &&
-      status.message().find("already locked") != std::string::npos) {
-    return failed_precondition(status.message() + " (a running server holds it: use --address with an admin key)");
-  }
-  return status;
-}
-
 Result<TenantBackend> open_backend(const TenantArguments& arguments) {
   if (arguments.data.empty() == arguments.remote.address.empty()) {
     return invalid_argument("give either --data DIR or --address HOST:PORT (with an admin key)");

@@ -32,6 +32,18 @@ std::string join_regions(const std::vector<std::string>& regions) {
 
 }  // namespace
 
+namespace {
+
+Result<std::unique_ptr<io::FileLock>> lock_directory(io::Storage& storage, const std::string& directory) {
+  Result<std::unique_ptr<io::FileLock>> lock = storage.lock_file(io::join_path(directory, "LOCK"));
+  if (!lock.ok() && lock.status().code() == StatusCode::failed_precondition) {
+    return failed_precondition("data directory " + directory + " is already locked by another process");
+  }
+  return lock;
+}
+
+}  // namespace
+
 Database::Database(Token, io::Storage& storage, io::Clock& clock, std::string directory,
                    const DatabaseOptions& options, std::unique_ptr<io::Storage> owned_storage,
                    std::unique_ptr<io::Clock> owned_clock)
@@ -59,8 +71,11 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& directory, c
   if (!resolved.master_key && resolved.discover_master_key) {
     KMB_ASSIGN_OR_RETURN(resolved.master_key, discover_master_key(directory));
   }
-  return std::make_unique<Database>(Token{}, storage_ref, clock_ref, directory, resolved, std::move(storage),
-                                    std::move(clock));
+  KMB_ASSIGN_OR_RETURN(std::unique_ptr<io::FileLock> lock, lock_directory(storage_ref, directory));
+  auto database = std::make_unique<Database>(Token{}, storage_ref, clock_ref, directory, resolved, std::move(storage),
+                                             std::move(clock));
+  database->lock_ = std::move(lock);
+  return database;
 }
 
 Result<std::unique_ptr<Database>> Database::open(io::Storage& storage, io::Clock& clock, const std::string& directory,
@@ -72,7 +87,10 @@ Result<std::unique_ptr<Database>> Database::open(io::Storage& storage, io::Clock
   }
   KMB_ASSIGN_OR_RETURN(bool is_directory, storage.is_directory(directory));
   if (!is_directory) return invalid_argument(directory + " is not a directory");
-  return std::make_unique<Database>(Token{}, storage, clock, directory, options, nullptr, nullptr);
+  KMB_ASSIGN_OR_RETURN(std::unique_ptr<io::FileLock> lock, lock_directory(storage, directory));
+  auto database = std::make_unique<Database>(Token{}, storage, clock, directory, options, nullptr, nullptr);
+  database->lock_ = std::move(lock);
+  return database;
 }
 
 std::string Database::default_region() const {

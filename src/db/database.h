@@ -151,6 +151,10 @@ class Database {
  private:
   std::unique_ptr<io::Storage> owned_storage_;
   std::unique_ptr<io::Clock> owned_clock_;
+  // DIR/LOCK, held while open: one process serves a data directory at a time (a second one —
+  // `kimberlite tenant create --data DIR` beside a running server — is refused rather than left
+  // with a view of the tenants the server never sees). Declared after the storage it lives in.
+  std::unique_ptr<io::FileLock> lock_;
   io::Storage& storage_;
   io::Clock& clock_;
   std::string directory_;

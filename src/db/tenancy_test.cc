@@ -316,7 +316,7 @@ TEST(Tenancy, TenantsAreIsolatedInHandlesAndFiles) {
   ASSERT_TRUE(one.checkpoint().ok());
   ASSERT_TRUE(two.checkpoint().ok());
   // Each tenant's files live in its own directory; nothing of a tenant is outside it.
-  EXPECT_EQ(f.storage.list_directory("/data").value(), std::vector<std::string>{"tenants"});
+  EXPECT_EQ(f.storage.list_directory("/data").value(), (std::vector<std::string>{"LOCK", "tenants"}));
   EXPECT_EQ(f.storage.list_directory("/data/tenants").value(), (std::vector<std::string>{"1", "2"}));
   for (const char* tenant : {"1", "2"}) {
     std::vector<std::string> files = f.storage.list_directory(std::string("/data/tenants/") + tenant).value();

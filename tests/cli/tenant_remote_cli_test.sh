@@ -99,6 +99,11 @@ check "write after unseal" 0 "$kimberlite" sql "${writer[@]}" "INSERT INTO t VAL
 # --data on a directory the server has open names the way out.
 check "data while serving" 3 "${tenant[@]}" seal --data "$data" --tenant 2
 contains "data while serving message" "a running server holds it: use --address with an admin key"
+# Not even a new tenant: the server would never see it. The whole data directory is the server's.
+check "create with data while serving" 3 "${tenant[@]}" create --data "$data" --tenant 9 --name other
+contains "create with data while serving message" "a running server holds it: use --address with an admin key"
+check "sql with data while serving" 3 "$kimberlite" sql --data "$data" "SELECT 1"
+contains "sql with data while serving message" "already locked by another process"
 
 # The key comes from KIMBERLITE_API_KEY as well.
 check "key from environment" 0 env KIMBERLITE_API_KEY="$admin_key" "${tenant[@]}" info --address "$address" --tenant 2
