@@ -67,6 +67,9 @@ TenantImpl::~TenantImpl() {
     Status ignored = write_checkpoint_locked();  // A cache: failing to write it loses nothing.
     (void)ignored;
   }
+  // The committer answers the deferred writes still pending; their callbacks use this object's
+  // members, so it goes first, while they exist.
+  log_.reset();
 }
 
 Result<std::unique_ptr<TenantImpl>> TenantImpl::open(io::Storage& storage, io::Clock& clock, std::string directory,
@@ -104,7 +107,7 @@ Status TenantImpl::recover(std::unique_ptr<log::Partition> partition) {
   }
   recovery_note_ += (from_snapshot ? "snapshot at position " + std::to_string(from - 1) + " + " : "full replay: ") +
                     std::to_string(end - from) + " records replayed";
-  durable_position_ = applied_position_;
+  durable_end_.store(applied_position_ ? *applied_position_ + 1 : 0, std::memory_order_release);
   last_timestamp_ns_ = partition->last_timestamp_ns();
   records_since_checkpoint_ = end - from;
   log_ = std::make_unique<log::GroupCommitter>(std::move(partition), clock_);
@@ -195,14 +198,28 @@ Status TenantImpl::failure() const {
 
 Result<std::unique_ptr<projection::ReadView>> TenantImpl::read_view() {
   std::shared_lock<std::shared_mutex> lock(store_mutex_);
-  std::unique_ptr<projection::ReadView> view = store_.view(durable_position_);
+  std::unique_ptr<projection::ReadView> view = store_.view(durable_position());
   return std::unique_ptr<projection::ReadView>(std::make_unique<LockedReadView>(std::move(lock), std::move(view)));
 }
 
-Result<sql::CommitResult> TenantImpl::write(
+std::optional<kernel::Position> TenantImpl::durable_position() const {
+  const std::uint64_t end = durable_end_.load(std::memory_order_acquire);
+  if (end == 0) return std::nullopt;
+  return end - 1;
+}
+
+void TenantImpl::advance_durable_position(kernel::Position position) {
+  // Durability is reported per write, possibly out of log order: keep the maximum.
+  std::uint64_t end = durable_end_.load(std::memory_order_relaxed);
+  while (end < position + 1 &&
+         !durable_end_.compare_exchange_weak(end, position + 1, std::memory_order_release, std::memory_order_relaxed)) {
+  }
+}
+
+Result<TenantImpl::AppliedWrite> TenantImpl::apply_write(
     const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
     const sql::AuditContext& audit) {
-  std::unique_lock<std::mutex> write_lock(write_mutex_);
+  std::lock_guard<std::mutex> write_lock(write_mutex_);
   KMB_TRY(failure());
   KMB_TRY(refuse_if_sealed());
   Result<kernel::CommandRecord> record = [&]() -> Result<kernel::CommandRecord> {
@@ -212,8 +229,7 @@ Result<sql::CommitResult> TenantImpl::write(
   }();
   if (!record.ok()) return record.status();
   if (record->commands.empty()) {
-    std::shared_lock<std::shared_mutex> lock(store_mutex_);
-    return sql::CommitResult{durable_position_.value_or(0), last_timestamp_ns_};
+    return AppliedWrite{sql::CommitResult{durable_position().value_or(0), last_timestamp_ns_}, false, false};
   }
   record->actor = audit.actor;
   const kernel::Position position = log_->next_offset();
@@ -245,27 +261,57 @@ Result<sql::CommitResult> TenantImpl::write(
   last_timestamp_ns_ = timestamp;
   records_since_checkpoint_++;
   const bool checkpoint_due = records_since_checkpoint_ >= options_.checkpoint_interval_records;
-  write_lock.unlock();
+  return AppliedWrite{sql::CommitResult{position, timestamp}, true, checkpoint_due};
+}
 
-  Status durable = log_->wait_durable(position + 1);
+Status TenantImpl::finish_durable(kernel::Position position, const Status& durable) {
   if (!durable.ok()) {
     // The projections now hold a change the log may not have: stop this tenant until it is
     // reopened (recovery rebuilds from what is durable).
     fail(durable);
     return durable;
   }
-  {
-    std::unique_lock<std::shared_mutex> lock(store_mutex_);
-    if (!durable_position_ || *durable_position_ < position) durable_position_ = position;
+  advance_durable_position(position);
+  return Status();
+}
+
+void TenantImpl::checkpoint_if_due() {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  if (records_since_checkpoint_ >= options_.checkpoint_interval_records) {
+    Status ignored = write_checkpoint_locked();  // A cache; the next open replays more if it failed.
+    (void)ignored;
   }
-  if (checkpoint_due) {
-    std::lock_guard<std::mutex> lock(write_mutex_);
-    if (records_since_checkpoint_ >= options_.checkpoint_interval_records) {
-      Status ignored = write_checkpoint_locked();  // A cache; the next open replays more if it failed.
-      (void)ignored;
-    }
+}
+
+Result<sql::CommitResult> TenantImpl::write(
+    const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+    const sql::AuditContext& audit) {
+  KMB_ASSIGN_OR_RETURN(AppliedWrite applied, apply_write(build, audit));
+  if (!applied.logged) return applied.commit;
+  KMB_TRY(finish_durable(applied.commit.position, log_->wait_durable(applied.commit.position + 1)));
+  if (applied.checkpoint_due) checkpoint_if_due();
+  return applied.commit;
+}
+
+Result<sql::CommitResult> TenantImpl::write_deferred(
+    const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+    const sql::AuditContext& audit, std::function<void(Status)> on_durable) {
+  KMB_ASSERT(on_durable != nullptr);
+  KMB_ASSIGN_OR_RETURN(AppliedWrite applied, apply_write(build, audit));
+  if (!applied.logged) {
+    on_durable(Status());
+    return applied.commit;
   }
-  return sql::CommitResult{position, timestamp};
+  const kernel::Position position = applied.commit.position;
+  // Runs on the log's flusher thread (or inline): it only publishes the position or records the
+  // failure before handing over, so the caller's acknowledgement is never ahead of readers.
+  log_->on_durable(position + 1, [this, position, on_durable = std::move(on_durable)](Status durable) {
+    on_durable(finish_durable(position, durable));
+  });
+  // The checkpoint waits for a sync and writes a snapshot: on this thread, not the flusher's,
+  // which would hold every other acknowledgement behind it.
+  if (applied.checkpoint_due) checkpoint_if_due();
+  return applied.commit;
 }
 
 // REQUIRES: write_mutex_ held (no write in flight between log and projections).
@@ -372,13 +418,7 @@ Status TenantImpl::append_event_locked(const TenantEvent& event, const sql::Audi
   }
   last_timestamp_ns_ = written.timestamp_ns;
   records_since_checkpoint_++;
-  if (Status durable = log_->wait_durable(position + 1); !durable.ok()) {
-    fail(durable);
-    return durable;
-  }
-  std::unique_lock<std::shared_mutex> lock(store_mutex_);
-  durable_position_ = position;
-  return Status();
+  return finish_durable(position, log_->wait_durable(position + 1));
 }
 
 Status TenantImpl::change_seal(bool seal, const sql::AuditContext& audit) {

@@ -70,8 +70,31 @@ class TenantImpl final : public Tenant, public sql::Session {
   Result<sql::CommitResult> write(
       const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
       const sql::AuditContext& audit) override;
+  // Reports durability to `on_durable` from the log's flusher thread (session.h has the contract).
+  // A checkpoint that falls due is written on the calling thread, never on the flusher.
+  Result<sql::CommitResult> write_deferred(
+      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const sql::AuditContext& audit, std::function<void(Status)> on_durable) override;
 
  private:
+  // A write that has been appended to the log and applied to the projections, not yet durable.
+  struct AppliedWrite {
+    sql::CommitResult commit;
+    bool logged = false;          // False for an empty record: nothing was written.
+    bool checkpoint_due = false;  // Enough records since the last checkpoint to write one.
+  };
+  // The part of write() and write_deferred() under write_mutex_: evaluate, validate, append, apply.
+  Result<AppliedWrite> apply_write(
+      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const sql::AuditContext& audit);
+  // The outcome of waiting for the write at `position`: on success readers may see it; on failure
+  // the tenant stops (the projections hold a change the log may not have). Returns `durable`.
+  Status finish_durable(kernel::Position position, const Status& durable);
+  // Writes a checkpoint if one is still due (another writer may have written it meanwhile).
+  void checkpoint_if_due();
+  std::optional<kernel::Position> durable_position() const;
+  void advance_durable_position(kernel::Position position);
+
   Status recover(std::unique_ptr<log::Partition> partition);
   Result<bool> load_snapshot(log::Partition& partition);
   Status replay(log::Partition& partition, std::uint64_t from);
@@ -119,7 +142,10 @@ class TenantImpl final : public Tenant, public sql::Session {
   mutable std::shared_mutex store_mutex_;
   projection::Store store_;
   std::optional<kernel::Position> applied_position_;  // Newest applied record.
-  std::optional<kernel::Position> durable_position_;  // Newest durable record.
+  // Newest durable record + 1 (0: none). Atomic rather than under store_mutex_ so that the log's
+  // flusher thread never waits for a reader or a checkpoint; it only ever grows, and a record is
+  // applied to store_ before its position can become durable here.
+  std::atomic<std::uint64_t> durable_end_{0};
 
   mutable std::mutex failure_mutex_;
   Status failure_;  // Set when the log failed under a write: the tenant must be reopened.

@@ -1,6 +1,9 @@
 #include "log/group_commit.h"
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace kmb::log {
@@ -10,6 +13,21 @@ GroupCommitter::GroupCommitter(std::unique_ptr<Partition> partition, io::Clock& 
     : partition_(std::move(partition)), clock_(clock), options_(options) {
   KMB_ASSERT(partition_ != nullptr);
   KMB_ASSERT(options_.queue_depth_max > 0);
+  KMB_ASSERT(options_.flusher_idle_exit_ms > 0);
+}
+
+GroupCommitter::~GroupCommitter() {
+  std::thread flusher;
+  {
+    std::lock_guard<std::mutex> lock(callbacks_mutex_);
+    stopping_ = true;
+    flusher = std::move(flusher_);
+  }
+  callbacks_added_.notify_all();
+  // The flusher drains every pending callback (sync, or fail) before it exits.
+  if (flusher.joinable()) flusher.join();
+  std::lock_guard<std::mutex> lock(callbacks_mutex_);
+  KMB_ASSERT(callbacks_.empty());
 }
 
 Result<AppendResult> GroupCommitter::append(std::span<const RecordInput> batch) {
@@ -164,6 +182,85 @@ Status GroupCommitter::wait_durable(std::uint64_t end_offset) {
   // Our ticket covered everything written before we began, which includes end_offset unless the
   // caller asked about offsets written after; loop in that (rare) case.
   return wait_durable(end_offset);
+}
+
+void GroupCommitter::on_durable(std::uint64_t end_offset, std::function<void(Status)> done) {
+  KMB_ASSERT(done != nullptr);
+  std::optional<Status> settled;  // Set when the outcome is known now.
+  {
+    std::lock_guard<std::mutex> partition_lock(partition_mutex_);
+    if (partition_->durable_offset() >= end_offset) {
+      settled = Status();
+    } else if (end_offset > partition_->next_offset()) {
+      settled = invalid_argument("on_durable(" + std::to_string(end_offset) + ") is past the written end " +
+                                 std::to_string(partition_->next_offset()));
+    } else if (partition_->poisoned()) {
+      settled = partition_->begin_sync().status();  // Names the error that poisoned it.
+    }
+  }
+  if (settled.has_value()) {
+    done(*settled);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(callbacks_mutex_);
+    KMB_ASSERT(!stopping_);
+    if (!flusher_running_) {
+      // An idle flusher that exited has released callbacks_mutex_ for the last time: joining it
+      // here cannot wait for this thread.
+      if (flusher_.joinable()) flusher_.join();
+      flusher_running_ = true;
+      flusher_ = std::thread([this] { flush_callbacks(); });
+      std::lock_guard<std::mutex> queue_lock(queue_mutex_);
+      stats_.flusher_starts++;
+    }
+    callbacks_.push_back(DurabilityCallback{end_offset, std::move(done)});
+  }
+  callbacks_added_.notify_one();
+}
+
+void GroupCommitter::flush_callbacks() {
+  std::unique_lock<std::mutex> lock(callbacks_mutex_);
+  for (;;) {
+    const bool woken = callbacks_added_.wait_for(lock, std::chrono::milliseconds(options_.flusher_idle_exit_ms),
+                                                 [&] { return stopping_ || !callbacks_.empty(); });
+    if (callbacks_.empty()) {
+      // Stopping, or idle for long: nothing is left to answer. The next callback starts a new one.
+      KMB_ASSERT(stopping_ || !woken);
+      flusher_running_ = false;
+      return;
+    }
+    std::uint64_t end = 0;
+    for (const DurabilityCallback& callback : callbacks_) end = std::max(end, callback.end_offset);
+    lock.unlock();
+    // Shares the sync protocol with synchronous waiters: if one of them is syncing already, this
+    // waits for it and syncs again only if its sync did not cover `end`.
+    const Status synced = wait_durable(end);
+    const std::uint64_t durable = durable_offset();
+    lock.lock();
+    std::vector<DurabilityCallback> succeeded;
+    std::vector<DurabilityCallback> failed;
+    std::vector<DurabilityCallback> waiting;
+    for (DurabilityCallback& callback : callbacks_) {
+      if (callback.end_offset <= durable) {
+        succeeded.push_back(std::move(callback));
+      } else if (!synced.ok()) {
+        // A failed sync poisons the partition: nothing past `durable` can become durable now.
+        failed.push_back(std::move(callback));
+      } else {
+        waiting.push_back(std::move(callback));  // Registered after this sync began.
+      }
+    }
+    callbacks_ = std::move(waiting);
+    lock.unlock();
+    // Acknowledge in log order, whatever order the callers registered in.
+    std::stable_sort(succeeded.begin(), succeeded.end(), [](const DurabilityCallback& a, const DurabilityCallback& b) {
+      return a.end_offset < b.end_offset;
+    });
+    for (DurabilityCallback& callback : succeeded) callback.done(Status());
+    for (DurabilityCallback& callback : failed) callback.done(synced);
+    lock.lock();
+  }
 }
 
 Result<Record> GroupCommitter::read(std::uint64_t offset) {

@@ -188,30 +188,44 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     in_flight_++;
     auto self = this->shared_from_this();
     asio::post(context_.workers, [self, type, request_id, started_ns, message = std::move(message)]() mutable {
+      // An autocommit Execute is answered from its durability callback: the worker goes back to
+      // the pool at once instead of sleeping through the fdatasync (docs/server.md).
       HandledRequest handled =
-          self->context_.handler.handle(*self->principal_, message, self->peer_, self->push_target_);
-      Result<Bytes> frame = encode(handled.response, request_id, self->context_.options.frame_body_size_max_bytes);
-      if (!frame.ok()) {
-        handled.code = frame.status().code();
-        frame = encode(protocol::error_from_status(frame.status()), request_id,
-                       self->context_.options.frame_body_size_max_bytes);
-      }
-      const std::uint64_t latency_ns = self->context_.clock.monotonic_ns() - started_ns;
-      self->context_.metrics.request_finished(type, handled.tenant_id, handled.code, latency_ns);
-      asio::post(self->stream_.get_executor(),
-                 [self, frame = std::move(frame).value(), after_queued = std::move(handled.after_queued)]() mutable {
-                   self->in_flight_--;
-                   if (self->closed_) {
-                     // A subscription registered while the connection closed: drop it again.
-                     if (after_queued) self->context_.handler.connection_closed(self->id_);
-                     return;
-                   }
-                   self->enqueue(std::move(frame));
-                   if (after_queued) after_queued();
-                   self->read_more();
-                   self->maybe_finish_close();
-                 });
+          self->context_.handler.handle(*self->principal_, message, self->peer_, self->push_target_,
+                                        [self, type, request_id, started_ns](HandledRequest outcome) {
+                                          self->request_done(type, request_id, started_ns, std::move(outcome));
+                                        });
+      if (handled.deferred) return;
+      self->request_done(type, request_id, started_ns, std::move(handled));
     });
+  }
+
+  // A request that went to a worker is finished: encode its answer and queue it on the strand.
+  // Runs on the worker, or for a deferred request on the thread that confirmed durability (the
+  // tenant log's flusher, which every other acknowledgement waits behind: keep this short).
+  void request_done(std::uint16_t type, std::uint64_t request_id, std::uint64_t started_ns, HandledRequest handled) {
+    auto self = this->shared_from_this();
+    Result<Bytes> frame = encode(handled.response, request_id, context_.options.frame_body_size_max_bytes);
+    if (!frame.ok()) {
+      handled.code = frame.status().code();
+      frame =
+          encode(protocol::error_from_status(frame.status()), request_id, context_.options.frame_body_size_max_bytes);
+    }
+    const std::uint64_t latency_ns = context_.clock.monotonic_ns() - started_ns;
+    context_.metrics.request_finished(type, handled.tenant_id, handled.code, latency_ns);
+    asio::post(stream_.get_executor(),
+               [self, frame = std::move(frame).value(), after_queued = std::move(handled.after_queued)]() mutable {
+                 self->in_flight_--;
+                 if (self->closed_) {
+                   // A subscription registered while the connection closed: drop it again.
+                   if (after_queued) self->context_.handler.connection_closed(self->id_);
+                   return;
+                 }
+                 self->enqueue(std::move(frame));
+                 if (after_queued) after_queued();
+                 self->read_more();
+                 self->maybe_finish_close();
+               });
   }
 
   // Streams (stream_service.h): subscription pushes come from the service's pusher thread, so

@@ -15,8 +15,13 @@
 // with its request id and the connection goes on. A request before the handshake or a failed
 // handshake gets an Error and the connection closes.
 //
-// Thread-safety: every member function runs on the connection's strand; worker completions are
-// posted back to it. Shared state across connections lives in ConnectionContext (thread-safe).
+// Durability: an autocommit Execute is answered once its write is durable (RequestHandler's
+// deferred completion); the worker returns to the pool at once, and the tenant log's flusher
+// thread posts the answer back. Requests in flight count until their answer is queued either way.
+//
+// Thread-safety: every member function runs on the connection's strand, except the completion of
+// a request, which runs on its worker or flusher thread and only posts the answer to the strand.
+// Shared state across connections lives in ConnectionContext (thread-safe).
 #pragma once
 
 #include <asio.hpp>

@@ -78,6 +78,86 @@ protocol::Message to_execute_response(sql::QueryResult result) {
   return protocol::Message(std::move(response));
 }
 
+// The two halves of an Execute acknowledged from durability: the statement's result, from the
+// worker that ran it, and the durability outcome, from the tenant's log (usually its flusher
+// thread). They arrive in either order; whichever comes second answers, so the client hears of
+// success only once the write is durable, and hears the error that lost it otherwise.
+// Thread-safety: thread-safe; shared by the worker and the durability callback.
+class DeferredAnswer {
+ public:
+  // `finished` runs once, after the completion was called or the answer cancelled.
+  DeferredAnswer(DeferredCompletion complete, Metrics& metrics, io::Clock& clock, std::uint64_t tenant_id,
+                 std::uint64_t started_ns, std::function<void()> finished)
+      : complete_(std::move(complete)),
+        metrics_(metrics),
+        clock_(clock),
+        tenant_id_(tenant_id),
+        started_ns_(started_ns),
+        finished_(std::move(finished)) {
+    KMB_ASSERT(complete_ != nullptr);
+  }
+
+  void result_ready(sql::QueryResult result) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    KMB_ASSERT(!cancelled_);
+    KMB_ASSERT(!result_.has_value());
+    result_ = std::move(result);
+    deliver_if_complete(lock);
+  }
+
+  void durable(Status status) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (cancelled_) return;
+    KMB_ASSERT(!durable_.has_value());
+    durable_ = std::move(status);
+    deliver_if_complete(lock);
+  }
+
+  // The statement produced no result (an error, so nothing was written, or an exception): the
+  // worker answers it synchronously, and a durability outcome arriving anyway is dropped.
+  void cancel() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    KMB_ASSERT(!result_.has_value());
+    KMB_ASSERT(!cancelled_);
+    cancelled_ = true;
+    complete_ = nullptr;  // Lets go of the connection now, not whenever a late callback runs.
+    lock.unlock();
+    finished_();
+  }
+
+ private:
+  void deliver_if_complete(std::unique_lock<std::mutex>& lock) {
+    if (!result_.has_value() || !durable_.has_value()) return;
+    HandledRequest handled;
+    handled.tenant_id = tenant_id_;
+    if (durable_->ok()) {
+      if (result_->position.has_value()) {  // a committed write, durable now
+        metrics_.commit_finished(tenant_id_, result_->rows_affected, clock_.monotonic_ns() - started_ns_);
+      }
+      handled.response = to_execute_response(std::move(*result_));
+    } else {
+      handled.code = durable_->code();
+      handled.response = to_error(*durable_);
+    }
+    DeferredCompletion complete = std::move(complete_);
+    complete_ = nullptr;
+    lock.unlock();
+    complete(std::move(handled));
+    finished_();
+  }
+
+  std::mutex mutex_;
+  DeferredCompletion complete_;
+  Metrics& metrics_;
+  io::Clock& clock_;
+  const std::uint64_t tenant_id_;
+  const std::uint64_t started_ns_;
+  std::function<void()> finished_;
+  std::optional<sql::QueryResult> result_;
+  std::optional<Status> durable_;
+  bool cancelled_ = false;
+};
+
 }  // namespace
 
 protocol::Role to_protocol_role(Role role) {
@@ -144,10 +224,29 @@ HandledRequest RequestHandler::hello(const protocol::Hello& hello, std::uint64_t
   return handled;
 }
 
+RequestHandler::~RequestHandler() {
+  wait_for_deferred();
+}
+
+void RequestHandler::wait_for_deferred() {
+  std::unique_lock<std::mutex> lock(deferred_mutex_);
+  deferred_idle_.wait(lock, [&] { return deferred_pending_ == 0; });
+}
+
+void RequestHandler::deferred_finished() {
+  std::lock_guard<std::mutex> lock(deferred_mutex_);
+  KMB_ASSERT(deferred_pending_ > 0);
+  deferred_pending_--;
+  if (deferred_pending_ == 0) deferred_idle_.notify_all();
+}
+
 HandledRequest RequestHandler::handle(const Principal& principal, const protocol::Message& request,
-                                      const std::string& peer, const std::shared_ptr<PushTarget>& push) {
+                                      const std::string& peer, const std::shared_ptr<PushTarget>& push,
+                                      DeferredCompletion complete) {
   HandledRequest handled;
   handled.tenant_id = principal.tenant_id;
+  std::optional<Deferral> deferral;
+  if (complete != nullptr) deferral.emplace(Deferral{std::move(complete)});
   // Revocation and rotation take effect on the very next request of every open connection.
   Result<ApiKeyInfo> current = keys_.check(principal.key_id);
   Result<protocol::Message> response = internal_error("request not dispatched");
@@ -157,10 +256,14 @@ HandledRequest RequestHandler::handle(const Principal& principal, const protocol
     // A worker thread must survive anything one request does: an exception escaping here would
     // end the process, and every other client's session with it.
     try {
-      response = dispatch(principal, request, peer, push, handled.after_queued);
+      response = dispatch(principal, request, peer, push, handled.after_queued, deferral ? &*deferral : nullptr);
     } catch (const std::exception& exception) {
       response = internal_error(std::string("unexpected exception: ") + exception.what());
     }
+  }
+  if (deferral.has_value() && deferral->taken) {
+    handled.deferred = true;  // The completion answers.
+    return handled;
   }
   if (response.ok()) {
     handled.response = std::move(response).value();
@@ -247,12 +350,12 @@ Result<protocol::TenantInfo> RequestHandler::tenant_info(std::uint64_t tenant_id
 
 Result<protocol::Message> RequestHandler::dispatch(const Principal& principal, const protocol::Message& request,
                                                    const std::string& peer, const std::shared_ptr<PushTarget>& push,
-                                                   std::function<void()>& after_queued) {
+                                                   std::function<void()>& after_queued, Deferral* deferral) {
   const std::uint64_t own = principal.tenant_id;
   if (const auto* ping = std::get_if<protocol::Ping>(&request))
     return protocol::Message(protocol::PingResponse{ping->nonce});
   if (const auto* execute_request = std::get_if<protocol::Execute>(&request))
-    return execute(principal, *execute_request);
+    return execute(principal, *execute_request, deferral);
   if (std::holds_alternative<protocol::ListTables>(request)) return list_tables(principal);
   if (const auto* describe = std::get_if<protocol::DescribeTable>(&request))
     return describe_table(principal, *describe);
@@ -346,7 +449,8 @@ Result<protocol::Message> RequestHandler::dispatch(const Principal& principal, c
   return unsupported(fmt::format("{} is not served by this server version", protocol::message_type_name(type)));
 }
 
-Result<protocol::Message> RequestHandler::execute(const Principal& principal, const protocol::Execute& request) {
+Result<protocol::Message> RequestHandler::execute(const Principal& principal, const protocol::Execute& request,
+                                                  Deferral* deferral) {
   KMB_ASSIGN_OR_RETURN(db::Tenant * tenant, open_tenant(principal.tenant_id));
   const sql::AuditContext audit = audit_context(principal, request);
 
@@ -374,6 +478,8 @@ Result<protocol::Message> RequestHandler::execute(const Principal& principal, co
           "a query as of a position or timestamp cannot run inside a transaction; use AS OF in the SQL text");
     }
     KMB_ASSIGN_OR_RETURN(result, conversation->connection->execute(request.sql, request.parameters, audit));
+  } else if (deferral != nullptr) {
+    return execute_deferred(*tenant, principal, request, audit, started_ns, *deferral);
   } else {
     KMB_ASSIGN_OR_RETURN(result, execute_autocommit(*tenant, principal, request, audit));
   }
@@ -386,7 +492,8 @@ Result<protocol::Message> RequestHandler::execute(const Principal& principal, co
 Result<sql::QueryResult> RequestHandler::execute_autocommit(db::Tenant& tenant, const Principal& principal,
                                                             const protocol::Execute& request,
                                                             const sql::AuditContext& audit,
-                                                            const sql::ExecutionControl& control) {
+                                                            const sql::ExecutionControl& control,
+                                                            std::function<void(Status)> on_durable) {
   sql::Session* session = &tenant.session();
   std::optional<ReadOnlySession> read_only;
   if (principal.role == Role::reader) {
@@ -403,7 +510,37 @@ Result<sql::QueryResult> RequestHandler::execute_autocommit(db::Tenant& tenant, 
     pinned.emplace(*session, position);
     session = &*pinned;
   }
+  if (on_durable != nullptr) {
+    return engine_.execute_deferred(*session, request.sql, request.parameters, audit, control, std::move(on_durable));
+  }
   return engine_.execute(*session, request.sql, request.parameters, audit, control);
+}
+
+Result<protocol::Message> RequestHandler::execute_deferred(db::Tenant& tenant, const Principal& principal,
+                                                           const protocol::Execute& request,
+                                                           const sql::AuditContext& audit, std::uint64_t started_ns,
+                                                           Deferral& deferral) {
+  {
+    std::lock_guard<std::mutex> lock(deferred_mutex_);
+    deferred_pending_++;
+  }
+  auto answer = std::make_shared<DeferredAnswer>(std::move(deferral.complete), metrics_, clock_, principal.tenant_id,
+                                                 started_ns, [this] { deferred_finished(); });
+  Result<sql::QueryResult> result = internal_error("statement not run");
+  try {
+    result = execute_autocommit(tenant, principal, request, audit, {},
+                                [answer](Status durable) { answer->durable(std::move(durable)); });
+  } catch (...) {
+    answer->cancel();
+    throw;  // handle() answers it like any other request's exception
+  }
+  if (!result.ok()) {
+    answer->cancel();  // Nothing was written: execute_deferred never reports durability.
+    return result.status();
+  }
+  deferral.taken = true;
+  answer->result_ready(std::move(result).value());
+  return protocol::Message(protocol::ExecuteResponse{});  // A placeholder: the completion answers.
 }
 
 Result<protocol::Message> RequestHandler::list_tables(const Principal& principal) {

@@ -11,14 +11,22 @@
 //
 // Revocation is immediate: handle() re-checks the key before every request.
 //
+// Deferred acknowledgement: given a DeferredCompletion, handle() runs an Execute outside a
+// transaction through Engine::execute_deferred and returns at once, marked `deferred`; the
+// completion receives the final answer once the write is durable (or the error that lost it),
+// usually on the tenant log's flusher thread. No thread waits for an fdatasync per request.
+// Everything else (transactions, streams, admin requests) answers synchronously as before.
+//
 // Thread-safety: thread-safe; handle() may run on many worker threads at once (SQL writes of many
 // connections then share the tenant's group commit).
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,7 +65,16 @@ struct HandledRequest {
   // Streams: run on the connection's strand right after the response is queued (a subscription
   // pushes nothing before its SubscribeResponse). Empty for most requests.
   std::function<void()> after_queued;
+  // Set when handle() took its DeferredCompletion: `response` is empty and meaningless, and the
+  // completion is called exactly once — possibly before handle() returns, possibly on another
+  // thread — with the request's final outcome (after_queued is never set for those).
+  bool deferred = false;
 };
+
+// Receives the final outcome of a deferred request. It runs on whatever thread confirmed
+// durability (the tenant log's flusher, or the worker itself): it must be short (post the work
+// to the connection) and must not throw.
+using DeferredCompletion = std::function<void(HandledRequest)>;
 
 class RequestHandler {
  public:
@@ -65,14 +82,21 @@ class RequestHandler {
   // (verify_chain reads the tenant's segments through it).
   RequestHandler(db::Database& database, ApiKeyStore& keys, Metrics& metrics, io::Storage& storage, io::Clock& clock,
                  HandlerOptions options);
+  // Waits for outstanding deferred completions (wait_for_deferred).
+  ~RequestHandler();
 
   // The handshake: version negotiation and key authentication. On success `principal` is set.
   HandledRequest hello(const protocol::Hello& hello, std::uint64_t session_id, Principal& principal);
 
   // One request after a successful handshake.
   // `push` is the connection's push hook (subscriptions); without one, Subscribe is refused.
+  // With `complete`, an Execute outside a transaction may be answered through it instead, once
+  // durable (HandledRequest::deferred); without, every request is answered synchronously.
   HandledRequest handle(const Principal& principal, const protocol::Message& request, const std::string& peer,
-                        const std::shared_ptr<PushTarget>& push = nullptr);
+                        const std::shared_ptr<PushTarget>& push = nullptr, DeferredCompletion complete = nullptr);
+  // Blocks until every deferred completion handed out has been called. The server calls it after
+  // its workers stopped and before the objects the completions refer to are destroyed. Thread-safe.
+  void wait_for_deferred();
   // A fast path for the connection's I/O thread, which saves the hop to a worker and back (two
   // thread wake-ups, most of a point read's latency over loopback). Only requests that neither
   // write nor wait are attempted: Ping, and an Execute of a read-only statement (SELECT, EXPLAIN)
@@ -100,18 +124,33 @@ class RequestHandler {
   // ok, or the Error to answer with after auditing the refusal.
   Status authorize(const Principal& principal, std::uint64_t requested_tenant_id, bool needs_admin,
                    std::string_view operation, const std::string& peer);
+  // A DeferredCompletion offered to a request; `taken` once the request will answer through it.
+  struct Deferral {
+    DeferredCompletion complete;
+    bool taken = false;
+  };
+  // When `deferral` is taken, the message returned is a placeholder: the completion answers.
   Result<protocol::Message> dispatch(const Principal& principal, const protocol::Message& request,
                                      const std::string& peer, const std::shared_ptr<PushTarget>& push,
-                                     std::function<void()>& after_queued);
+                                     std::function<void()>& after_queued, Deferral* deferral);
   // Stream and subscription requests (stream_service.h); nullopt for any other request.
   std::optional<Result<protocol::Message>> dispatch_stream(const Principal& principal, const protocol::Message& request,
                                                            const std::shared_ptr<PushTarget>& push,
                                                            std::function<void()>& after_queued);
-  Result<protocol::Message> execute(const Principal& principal, const protocol::Execute& request);
+  Result<protocol::Message> execute(const Principal& principal, const protocol::Execute& request,
+                                    Deferral* deferral = nullptr);
   // One statement on its own (no transaction open on the connection): reader and AS OF scopes.
+  // With `on_durable`, through Engine::execute_deferred (its contract applies).
   Result<sql::QueryResult> execute_autocommit(db::Tenant& tenant, const Principal& principal,
                                               const protocol::Execute& request, const sql::AuditContext& audit,
-                                              const sql::ExecutionControl& control = {});
+                                              const sql::ExecutionControl& control = {},
+                                              std::function<void(Status)> on_durable = nullptr);
+  // execute() outside a transaction with a deferral: hands the answer to deferral.complete once
+  // durable. Errors before anything was written are returned (and the deferral is not taken).
+  Result<protocol::Message> execute_deferred(db::Tenant& tenant, const Principal& principal,
+                                             const protocol::Execute& request, const sql::AuditContext& audit,
+                                             std::uint64_t started_ns, Deferral& deferral);
+  void deferred_finished();
   Result<protocol::Message> list_tables(const Principal& principal);
   Result<protocol::Message> describe_table(const Principal& principal, const protocol::DescribeTable& request);
   Result<protocol::Message> verify_chain(std::uint64_t tenant_id);
@@ -129,6 +168,10 @@ class RequestHandler {
   std::uint64_t started_ns_ = 0;
   std::function<std::uint64_t()> connection_count_;
   SqlConnections sql_connections_;  // transactions between Execute requests
+  // Deferred completions handed out and not yet called (wait_for_deferred).
+  std::mutex deferred_mutex_;
+  std::condition_variable deferred_idle_;
+  std::uint64_t deferred_pending_ = 0;
   StreamService streams_;  // last: its pusher thread stops before the rest is destroyed
 };
 

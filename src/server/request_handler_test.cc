@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -261,6 +263,90 @@ TEST_F(RequestHandlerTest, ReaderKeysCannotWriteInsideTransactionsEither) {
   EXPECT_NE(handle(reader, p::Execute{"COMMIT", {}, "", "", {}}).code, StatusCode::ok);
   HandledRequest rows = handle(writer, p::Execute{"SELECT count(*) FROM r", {}, "", "", {}});
   EXPECT_EQ(std::get<p::ExecuteResponse>(rows.response).rows.at(0).at(0).as_int(), 0);
+}
+
+// The answers a DeferredCompletion received; waitable, since they may come from the flusher.
+class Completions {
+ public:
+  DeferredCompletion completion() {
+    return [this](HandledRequest handled) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      answers_.push_back(std::move(handled));
+      changed_.notify_all();
+    };
+  }
+  HandledRequest wait_one() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return !answers_.empty(); });
+    EXPECT_EQ(answers_.size(), 1u);
+    return answers_.front();
+  }
+  std::size_t count() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return answers_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<HandledRequest> answers_;
+};
+
+TEST_F(RequestHandlerTest, AutocommitExecuteIsAnsweredThroughTheCompletionOnceDurable) {
+  const Principal writer = principal(1, Role::writer);
+  const Principal reader = principal(1, Role::reader);
+  const auto deferred = [&](const Principal& who, const std::string& sql, Completions& completions) {
+    return handler_->handle(who, p::Execute{sql, {}, "", "", {}}, "127.0.0.1:1", nullptr, completions.completion());
+  };
+  Completions create;
+  EXPECT_TRUE(deferred(writer, "CREATE TABLE t (id BIGINT PRIMARY KEY)", create).deferred);
+  EXPECT_EQ(create.wait_one().code, StatusCode::ok);
+
+  Completions insert;
+  HandledRequest handled = deferred(writer, "INSERT INTO t VALUES (1)", insert);
+  EXPECT_TRUE(handled.deferred);
+  HandledRequest answer = insert.wait_one();
+  ASSERT_EQ(answer.code, StatusCode::ok);
+  const auto& response = std::get<p::ExecuteResponse>(answer.response);
+  EXPECT_EQ(response.rows_affected, 1u);
+  EXPECT_EQ(response.position, std::optional<kernel::Position>(1));
+  HandledRequest count = handle(reader, p::Execute{"SELECT count(*) FROM t", {}, "", "", {}});
+  EXPECT_EQ(std::get<p::ExecuteResponse>(count.response).rows.at(0).at(0).as_int(), 1);
+
+  Completions read;
+  EXPECT_TRUE(deferred(reader, "SELECT id FROM t", read).deferred);
+  EXPECT_EQ(read.count(), 1u) << "a read is answered before handle() returns";
+  EXPECT_EQ(read.wait_one().code, StatusCode::ok);
+
+  // Errors before anything is written are answered synchronously; the completion is not used.
+  for (const char* sql : {"INSERT INTO t VALUES (1)", "SELEKT", "INSERT INTO nowhere VALUES (1)"}) {
+    Completions unused;
+    HandledRequest refused = deferred(writer, sql, unused);
+    EXPECT_FALSE(refused.deferred) << sql;
+    EXPECT_NE(refused.code, StatusCode::ok) << sql;
+    EXPECT_EQ(unused.count(), 0u) << sql;
+  }
+  Completions unused;
+  HandledRequest refused = deferred(reader, "INSERT INTO t VALUES (2)", unused);
+  EXPECT_FALSE(refused.deferred);
+  EXPECT_EQ(refused.code, StatusCode::failed_precondition) << "a reader key still may not write";
+
+  // Transactions keep the synchronous path.
+  EXPECT_FALSE(deferred(writer, "BEGIN", unused).deferred);
+  EXPECT_FALSE(deferred(writer, "INSERT INTO t VALUES (5)", unused).deferred);
+  HandledRequest committed = deferred(writer, "COMMIT", unused);
+  EXPECT_FALSE(committed.deferred);
+  EXPECT_EQ(committed.code, StatusCode::ok);
+  EXPECT_EQ(unused.count(), 0u);
+
+  // A failed sync: the client hears the error, never a success.
+  storage_.fail_next_syncs(1);
+  Completions lost;
+  EXPECT_TRUE(deferred(writer, "INSERT INTO t VALUES (3)", lost).deferred);
+  HandledRequest failure = lost.wait_one();
+  EXPECT_EQ(failure.code, StatusCode::io_error);
+  EXPECT_TRUE(std::holds_alternative<p::Error>(failure.response));
+  handler_->wait_for_deferred();
 }
 
 TEST(SqlConnectionsTest, RecognisesTransactionStarts) {

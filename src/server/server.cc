@@ -163,6 +163,9 @@ Server::Server(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Server::~Server() {
   if (state_->http) state_->http->stop();
   state_->workers.join();
+  // Deferred answers still pending post to connections on `io`: they must all have run before
+  // the state is destroyed.
+  state_->handler.wait_for_deferred();
 }
 
 namespace {
@@ -316,8 +319,10 @@ Status Server::run() {
   state.io.run();
   for (std::thread& thread : threads) thread.join();
   // Every connection is closed; requests still running on workers finish (their commits become
-  // durable) before the database is closed by the caller.
+  // durable), as do the writes answered from durability callbacks, before the database is closed
+  // by the caller.
   state.workers.join();
+  state.handler.wait_for_deferred();
   if (state.http) state.http->stop();
   return Status::ok_status();
 }

@@ -22,6 +22,10 @@ class ReadOnlySession final : public sql::Session {
   Result<sql::CommitResult> write(
       const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
       const sql::AuditContext& audit) override;
+  // Refused like write(): on_durable is never called.
+  Result<sql::CommitResult> write_deferred(
+      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const sql::AuditContext& audit, std::function<void(Status)> on_durable) override;
 
  private:
   sql::Session& inner_;
@@ -37,6 +41,10 @@ class PinnedSession final : public sql::Session {
   Result<sql::CommitResult> write(
       const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
       const sql::AuditContext& audit) override;
+  // Refused like write(): on_durable is never called.
+  Result<sql::CommitResult> write_deferred(
+      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const sql::AuditContext& audit, std::function<void(Status)> on_durable) override;
 
  private:
   sql::Session& inner_;

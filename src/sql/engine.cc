@@ -192,6 +192,21 @@ bool Engine::is_read_only(std::string_view sql) const {
 Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
                                     std::span<const kernel::Value> parameters, const AuditContext& audit,
                                     const ExecutionControl& control) const {
+  return execute_statement(session, sql, parameters, audit, control, {});
+}
+
+Result<QueryResult> Engine::execute_deferred(Session& session, std::string_view sql,
+                                             std::span<const kernel::Value> parameters, const AuditContext& audit,
+                                             const ExecutionControl& control,
+                                             std::function<void(Status)> on_durable) const {
+  KMB_ASSERT(on_durable != nullptr);
+  return execute_statement(session, sql, parameters, audit, control, std::move(on_durable));
+}
+
+Result<QueryResult> Engine::execute_statement(Session& session, std::string_view sql,
+                                              std::span<const kernel::Value> parameters, const AuditContext& audit,
+                                              const ExecutionControl& control,
+                                              std::function<void(Status)> on_durable) const {
   if (sql.size() > options_.statement_size_max_bytes) {
     return resource_exhausted("statement is " + std::to_string(sql.size()) + " bytes; the limit is " +
                               std::to_string(options_.statement_size_max_bytes));
@@ -204,7 +219,8 @@ Result<QueryResult> Engine::execute(Session& session, std::string_view sql,
   KMB_TRY(internal::check_execution_control(options_, control));
   // Declared before any plan: plans hold reservations against it until they are destroyed.
   QueryGuard guard(internal::query_limits(options_, control));
-  return internal::execute_autocommit(session, statement, sql, parameters, audit, options_, &guard);
+  return internal::execute_autocommit(session, statement, sql, parameters, audit, options_, &guard,
+                                      std::move(on_durable));
 }
 
 namespace internal {
@@ -223,41 +239,54 @@ QueryLimits query_limits(const EngineOptions& options, const ExecutionControl& c
                      control.check_interval_rows};
 }
 
+namespace {
+
+// SELECT or EXPLAIN outside a transaction, against the session's durable state.
+Result<QueryResult> execute_autocommit_read(Session& session, const Statement& statement, std::string_view sql,
+                                            std::span<const kernel::Value> parameters, const EngineOptions& options,
+                                            QueryGuard* guard) {
+  const auto* explain = std::get_if<ExplainStatement>(&statement.node);
+  KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, session.read_view());
+  const PlannerContext context{*view, parameters, options.result_rows_max, {}, nullptr, true,
+                               options.recursion_iterations_max, nullptr, 0, guard, names_pseudo_columns(sql)};
+  if (explain) {
+    KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
+    return explain_result(lines);
+  }
+  const SelectNode& select = *std::get<SelectStatement>(statement.node).node;
+  if (options.point_reads) {
+    KMB_ASSIGN_OR_RETURN(std::optional<QueryResult> answered, try_point_read(select, context));
+    if (answered) return std::move(*answered);
+  }
+  KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(select, context));
+  return run_select(plan, options.result_rows_max);
+}
+
+}  // namespace
+
 Result<QueryResult> execute_autocommit(Session& session, const Statement& statement, std::string_view sql,
                                        std::span<const kernel::Value> parameters, const AuditContext& audit,
-                                       const EngineOptions& options, QueryGuard* guard) {
-  const bool is_select = std::holds_alternative<SelectStatement>(statement.node);
-  const auto* explain = std::get_if<ExplainStatement>(&statement.node);
-  if (is_select || explain) {
-    KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, session.read_view());
-    const PlannerContext context{*view, parameters, options.result_rows_max, {}, nullptr, true,
-                                 options.recursion_iterations_max, nullptr, 0, guard, names_pseudo_columns(sql)};
-    if (explain) {
-      KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
-      return explain_result(lines);
-    }
-    const SelectNode& select = *std::get<SelectStatement>(statement.node).node;
-    if (options.point_reads) {
-      KMB_ASSIGN_OR_RETURN(std::optional<QueryResult> answered, try_point_read(select, context));
-      if (answered) return std::move(*answered);
-    }
-    KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(select, context));
-    return run_select(plan, options.result_rows_max);
+                                       const EngineOptions& options, QueryGuard* guard,
+                                       std::function<void(Status)> on_durable) {
+  if (is_read_statement(statement)) {
+    Result<QueryResult> result = execute_autocommit_read(session, statement, sql, parameters, options, guard);
+    // A read writes nothing: it is as durable as it will ever be.
+    if (result.ok() && on_durable) on_durable(Status::ok_status());
+    return result;
   }
   WriteWork work;
   bool committed = false;
-  KMB_ASSIGN_OR_RETURN(
-      CommitResult commit,
-      session.write(
-          [&](const projection::ReadView& latest) -> Result<kernel::CommandRecord> {
-            const PlannerContext context{latest, parameters, options.result_rows_max, {}, nullptr, true,
-                                         options.recursion_iterations_max, nullptr, 0, guard,
-                                         names_pseudo_columns(sql)};
-            KMB_ASSIGN_OR_RETURN(work, plan_and_run_write(statement, context));
-            committed = !work.commands.empty();
-            return kernel::CommandRecord{audit.actor, std::string(sql), std::move(work.commands)};
-          },
-          audit));
+  const auto build = [&](const projection::ReadView& latest) -> Result<kernel::CommandRecord> {
+    const PlannerContext context{latest, parameters, options.result_rows_max, {}, nullptr, true,
+                                 options.recursion_iterations_max, nullptr, 0, guard, names_pseudo_columns(sql)};
+    KMB_ASSIGN_OR_RETURN(work, plan_and_run_write(statement, context));
+    committed = !work.commands.empty();
+    return kernel::CommandRecord{audit.actor, std::string(sql), std::move(work.commands)};
+  };
+  // Everything after the write is infallible, so an OK write_deferred (which owns on_durable from
+  // then on) always means an OK result.
+  KMB_ASSIGN_OR_RETURN(CommitResult commit, on_durable ? session.write_deferred(build, audit, std::move(on_durable))
+                                                       : session.write(build, audit));
   QueryResult result;
   if (work.returning) result = std::move(*work.returning);
   result.rows_affected = work.rows;

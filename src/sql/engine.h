@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -90,6 +91,18 @@ class Engine {
   Result<QueryResult> execute(Session& session, std::string_view sql, std::span<const kernel::Value> parameters,
                               const AuditContext& audit, const ExecutionControl& control = {}) const;
 
+  // execute() for a caller that must not hold a thread while a write becomes durable: a write
+  // goes through Session::write_deferred, and the result is returned as soon as it is applied.
+  // Contract, for every statement (reads, writes that change nothing, DDL alike): when the result
+  // is OK, `on_durable` is called exactly once — possibly inline before this returns, possibly
+  // later on another thread — with OK once whatever the statement wrote is durable (at once for
+  // statements that wrote nothing), or with the error that lost the write; the caller must not
+  // report success before on_durable(OK). When the result is an error, `on_durable` is never
+  // called and nothing was written. `on_durable` must be short and must not throw (session.h).
+  Result<QueryResult> execute_deferred(Session& session, std::string_view sql,
+                                       std::span<const kernel::Value> parameters, const AuditContext& audit,
+                                       const ExecutionControl& control, std::function<void(Status)> on_durable) const;
+
   // Executes one statement on a connection (connection.h): BEGIN / START TRANSACTION, COMMIT / END,
   // ROLLBACK, and the statements of an open transaction; outside a transaction, as above.
   Result<QueryResult> execute(Connection& connection, std::string_view sql, std::span<const kernel::Value> parameters,
@@ -108,6 +121,10 @@ class Engine {
  private:
   // The statement parsed from `sql`, from the cache when it was parsed before.
   Result<std::shared_ptr<const Statement>> parse(std::string_view sql) const;
+  // execute() and execute_deferred(): an empty `on_durable` writes synchronously.
+  Result<QueryResult> execute_statement(Session& session, std::string_view sql,
+                                        std::span<const kernel::Value> parameters, const AuditContext& audit,
+                                        const ExecutionControl& control, std::function<void(Status)> on_durable) const;
 
   EngineOptions options_;
   std::unique_ptr<StatementCache> statement_cache_;  // never null

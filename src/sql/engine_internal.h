@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,9 +39,13 @@ QueryLimits query_limits(const EngineOptions& options, const ExecutionControl& c
 
 // One parsed statement on its own (autocommit): reads use Session::read_view(), writes are one
 // Session::write() each. `guard` (may be null: no limits) must outlive the call.
+// With `on_durable` (Engine::execute_deferred) a write goes through Session::write_deferred
+// instead, and a statement that succeeds without one calls on_durable(OK) before returning: on
+// success it is called exactly once, on an error never.
 Result<QueryResult> execute_autocommit(Session& session, const Statement& statement, std::string_view sql,
                                        std::span<const kernel::Value> parameters, const AuditContext& audit,
-                                       const EngineOptions& options, QueryGuard* guard);
+                                       const EngineOptions& options, QueryGuard* guard,
+                                       std::function<void(Status)> on_durable = {});
 
 // SELECT or EXPLAIN against context.view.
 Result<QueryResult> run_read_statement(const Statement& statement, const PlannerContext& context);

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <vector>
+
 #include "sql/testing/engine_fixture.h"
 
 namespace kmb::sql {
@@ -396,6 +399,144 @@ TEST(EngineSplitTest, SplitsStatements) {
   Result<std::vector<std::string>> parts = Engine::split_statements("SELECT 1; SELECT ';'; ");
   ASSERT_TRUE(parts.ok());
   EXPECT_EQ(*parts, (std::vector<std::string>{"SELECT 1", "SELECT ';'"}));
+}
+
+// A Session whose writes become "durable" only when the test says so: write_deferred applies the
+// record at once (through the store session) and keeps its callback until settle().
+class ManualDurabilitySession final : public Session {
+ public:
+  explicit ManualDurabilitySession(Session& inner) : inner_(inner) {}
+  Result<std::unique_ptr<projection::ReadView>> read_view() override { return inner_.read_view(); }
+  Result<CommitResult> write(const std::function<Result<kernel::CommandRecord>(const projection::ReadView&)>& build,
+                             const AuditContext& audit) override {
+    return inner_.write(build, audit);
+  }
+  Result<CommitResult> write_deferred(
+      const std::function<Result<kernel::CommandRecord>(const projection::ReadView&)>& build, const AuditContext& audit,
+      std::function<void(Status)> on_durable) override {
+    deferred_writes_++;
+    bool logged = false;
+    KMB_ASSIGN_OR_RETURN(CommitResult commit, inner_.write(
+                                                  [&](const projection::ReadView& latest) {
+                                                    Result<kernel::CommandRecord> record = build(latest);
+                                                    logged = record.ok() && !record->commands.empty();
+                                                    return record;
+                                                  },
+                                                  audit));
+    if (!logged) {
+      on_durable(Status::ok_status());  // The contract for a record that commits nothing.
+    } else {
+      pending_.push_back(std::move(on_durable));
+    }
+    return commit;
+  }
+  void settle(const Status& outcome) {
+    std::vector<std::function<void(Status)>> pending = std::move(pending_);
+    pending_.clear();
+    for (auto& callback : pending) callback(outcome);
+  }
+  std::size_t pending() const { return pending_.size(); }
+  int deferred_writes() const { return deferred_writes_; }
+
+ private:
+  Session& inner_;
+  std::vector<std::function<void(Status)>> pending_;
+  int deferred_writes_ = 0;
+};
+
+// Records every call of one on_durable callback.
+struct DurabilityCalls {
+  std::vector<Status> outcomes;
+  std::function<void(Status)> callback() {
+    return [this](Status status) { outcomes.push_back(std::move(status)); };
+  }
+};
+
+class EngineDeferredTest : public EngineTest {
+ protected:
+  Result<QueryResult> deferred(std::string_view sql, DurabilityCalls& calls) {
+    return engine_.execute_deferred(manual_, sql, {}, audit_, {}, calls.callback());
+  }
+  ManualDurabilitySession manual_{session_};
+};
+
+TEST_F(EngineDeferredTest, ReadsReportDurabilityInline) {
+  for (const char* sql : {"SELECT name FROM patients WHERE id = 1", "SELECT count(*) FROM patients",
+                          "EXPLAIN SELECT * FROM patients WHERE id = 2"}) {
+    DurabilityCalls calls;
+    Result<QueryResult> result = deferred(sql, calls);
+    ASSERT_TRUE(result.ok()) << sql << ": " << result.status().to_string();
+    ASSERT_EQ(calls.outcomes.size(), 1u) << sql;
+    EXPECT_TRUE(calls.outcomes[0].ok());
+  }
+  EXPECT_EQ(manual_.deferred_writes(), 0);
+}
+
+TEST_F(EngineDeferredTest, InsertIsAcknowledgedOnlyThroughItsCallback) {
+  DurabilityCalls calls;
+  Result<QueryResult> insert = deferred("INSERT INTO patients (id, name) VALUES (4, 'dave')", calls);
+  ASSERT_TRUE(insert.ok()) << insert.status().to_string();
+  EXPECT_EQ(insert->tag, "INSERT 1");
+  ASSERT_TRUE(insert->position.has_value());
+  EXPECT_EQ(manual_.deferred_writes(), 1);
+  EXPECT_TRUE(calls.outcomes.empty()) << "not durable yet";
+  manual_.settle(Status::ok_status());
+  ASSERT_EQ(calls.outcomes.size(), 1u);
+  EXPECT_TRUE(calls.outcomes[0].ok());
+  manual_.settle(Status::ok_status());
+  EXPECT_EQ(calls.outcomes.size(), 1u) << "called exactly once";
+
+  DurabilityCalls lost;
+  ASSERT_TRUE(deferred("INSERT INTO patients (id, name) VALUES (5, 'erin')", lost).ok());
+  manual_.settle(io_error("disk gone"));
+  ASSERT_EQ(lost.outcomes.size(), 1u);
+  EXPECT_EQ(lost.outcomes[0].code(), StatusCode::io_error) << "the durability error reaches the caller";
+}
+
+TEST_F(EngineDeferredTest, WritesThatChangeNothingReportDurabilityInline) {
+  DurabilityCalls calls;
+  Result<QueryResult> update = deferred("UPDATE patients SET age = 1 WHERE id = 99", calls);
+  ASSERT_TRUE(update.ok()) << update.status().to_string();
+  EXPECT_EQ(update->tag, "UPDATE 0");
+  EXPECT_FALSE(update->position.has_value());
+  ASSERT_EQ(calls.outcomes.size(), 1u);
+  EXPECT_TRUE(calls.outcomes[0].ok());
+  EXPECT_EQ(manual_.pending(), 0u);
+}
+
+TEST_F(EngineDeferredTest, DdlGoesThroughTheDeferredWrite) {
+  DurabilityCalls calls;
+  Result<QueryResult> create = deferred("CREATE TABLE visits (id BIGINT PRIMARY KEY, note TEXT)", calls);
+  ASSERT_TRUE(create.ok()) << create.status().to_string();
+  EXPECT_EQ(create->tag, "CREATE TABLE");
+  EXPECT_EQ(manual_.deferred_writes(), 1);
+  EXPECT_TRUE(calls.outcomes.empty());
+  manual_.settle(Status::ok_status());
+  ASSERT_EQ(calls.outcomes.size(), 1u);
+  EXPECT_TRUE(calls.outcomes[0].ok());
+}
+
+TEST_F(EngineDeferredTest, ErrorsNeverCallTheCallback) {
+  for (const char* sql : {"SELEKT 1", "SELECT * FROM nowhere", "INSERT INTO patients (id, name) VALUES (1, 'dup')",
+                          "INSERT INTO patients (id) VALUES (6)", "BEGIN", "COMMIT"}) {
+    DurabilityCalls calls;
+    Result<QueryResult> result = deferred(sql, calls);
+    EXPECT_FALSE(result.ok()) << sql;
+    EXPECT_TRUE(calls.outcomes.empty()) << sql;
+  }
+  EXPECT_EQ(manual_.pending(), 0u) << "nothing was written";
+  EXPECT_EQ(value("SELECT count(*) FROM patients"), "3");
+}
+
+TEST_F(EngineDeferredTest, DefaultSessionWritesThenReportsInline) {
+  DurabilityCalls calls;
+  // StoreSession has no write_deferred of its own: Session's default is write() then OK.
+  Result<QueryResult> insert = engine_.execute_deferred(session_, "INSERT INTO patients (id, name) VALUES (7, 'gus')",
+                                                        {}, audit_, {}, calls.callback());
+  ASSERT_TRUE(insert.ok()) << insert.status().to_string();
+  ASSERT_EQ(calls.outcomes.size(), 1u);
+  EXPECT_TRUE(calls.outcomes[0].ok());
+  EXPECT_EQ(value("SELECT name FROM patients WHERE id = 7"), "gus");
 }
 
 }  // namespace

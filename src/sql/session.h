@@ -45,6 +45,27 @@ class Session {
   virtual Result<CommitResult> write(
       const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
       const AuditContext& audit) = 0;
+
+  // The non-blocking form of write(), for callers that must not hold a thread while a write
+  // becomes durable (the server acknowledges from the callback). Everything up to and including
+  // applying the record is as in write(); then, instead of waiting:
+  //   * returns OK: `on_durable` is called exactly once — possibly before write_deferred returns,
+  //     possibly on another thread — with OK once the write is durable (and visible to
+  //     read_view()), or with the error that made durability fail. The caller must not
+  //     acknowledge the write before on_durable(OK); on an error the write must be treated as
+  //     lost. The CommitResult is final either way (position and timestamp are chosen before the
+  //     sync). A record with no commands commits nothing and calls on_durable(OK) inline.
+  //   * returns an error: nothing was written and `on_durable` is never called.
+  // `on_durable` must be short and must not throw: it may run on the log's flusher thread, which
+  // holds up every other acknowledgement while it runs.
+  // The default, for sessions with nothing to defer, is write() followed by on_durable(OK).
+  virtual Result<CommitResult> write_deferred(
+      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const AuditContext& audit, std::function<void(Status)> on_durable) {
+    KMB_ASSIGN_OR_RETURN(CommitResult commit, write(build, audit));
+    on_durable(Status());
+    return commit;
+  }
 };
 
 }  // namespace kmb::sql

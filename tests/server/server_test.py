@@ -413,6 +413,42 @@ class Load(ServerTestCase):
         self.assertEqual(errors, [])
         self.assertEqual(self.admin().sql("SELECT count(*), count(DISTINCT client) FROM c")["rows"], [[1000, 200]])
 
+    def test_64_clients_read_their_own_writes(self):
+        """An insert is acknowledged from its durability callback; a read sent after the
+        acknowledgement (on the same connection or another) must see the row."""
+        setup = self.admin()
+        setup.sql("CREATE TABLE r (id BIGINT PRIMARY KEY, client BIGINT)")
+        setup.close()
+        errors = []
+        barrier = threading.Barrier(64)
+
+        def client(number):
+            try:
+                connection = self.admin()
+                other = self.admin()
+                barrier.wait(timeout=30)
+                for i in range(20):
+                    row_id = number * 1000 + i
+                    insert = connection.sql("INSERT INTO r VALUES ($1, $2)", [row_id, number])
+                    if insert["rows_affected"] != 1:
+                        errors.append(f"client {number}: insert answered {insert}")
+                    reader = connection if i % 2 == 0 else other
+                    rows = reader.sql("SELECT client FROM r WHERE id = $1", [row_id])["rows"]
+                    if rows != [[number]]:
+                        errors.append(f"client {number}: row {row_id} read back as {rows}")
+                connection.close()
+                other.close()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(repr(error))
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(64)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(self.admin().sql("SELECT count(*) FROM r")["rows"], [[64 * 20]])
+
 
 class Crash(ServerTestCase):
     def test_kill_9_under_write_load(self):
