@@ -2,6 +2,7 @@
 // of the tenant's hash-chained log carrying its actor and reason; a 1000-row batch is one
 // multi-row INSERT statement, hence one record. Past states and history come from the log itself
 // (AS OF POSITION, FOR SYSTEM_TIME ALL); verification is log::verify_partition over the whole log.
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -83,17 +84,15 @@ class KimberlitePeer final : public Peer {
     for (std::int64_t first = 0; first < rows; first += batch_rows) {
       KMB_TRY(tenant_.execute(kimberlite_batch_insert_sql(first, balance_loaded), {}, bench_audit()).status());
     }
-    Result<sql::QueryResult> update =
-        tenant_.execute("UPDATE accounts SET balance = 200 WHERE id < $1", std::array{kernel::Value::integer(rows)},
-                        bench_audit());
-    if (!update.ok()) return update.status();
-    if (!update->position) return internal_error("update wrote nothing");
-    // The position right before the first update: every loaded row at its first version.
-    past_select_ = "SELECT owner, balance FROM accounts AS OF POSITION " + std::to_string(*update->position - 1) +
-                   " WHERE id = $1";
-    return tenant_.execute("UPDATE accounts SET balance = balance + 1 WHERE id < $1",
-                           std::array{kernel::Value::integer(rows)}, bench_audit())
-        .status();
+    KMB_ASSIGN_OR_RETURN(
+        std::uint64_t past,
+        kimberlite_load_updates(rows, [&](const std::string& sql, std::span<const kernel::Value> parameters)
+                                          -> Result<std::optional<std::uint64_t>> {
+          KMB_ASSIGN_OR_RETURN(sql::QueryResult result, tenant_.execute(sql, parameters, bench_audit()));
+          return result.position;
+        }));
+    past_select_ = "SELECT owner, balance FROM accounts AS OF POSITION " + std::to_string(past) + " WHERE id = $1";
+    return Status();
   }
 
   Result<std::unique_ptr<Session>> connect() override {
@@ -138,6 +137,22 @@ std::string kimberlite_batch_insert_sql(std::int64_t first_id, std::int64_t bala
   return sql;
 }
 
+
+Result<std::uint64_t> kimberlite_load_updates(std::int64_t rows, const KimberliteExecute& execute) {
+  std::optional<std::uint64_t> first_position;
+  for (const char* assignment : {"balance = 200", "balance = balance + 1"}) {
+    const std::string sql = std::string("UPDATE accounts SET ") + assignment + " WHERE id >= $1 AND id < $2";
+    for (std::int64_t first = 0; first < rows; first += kimberlite_update_rows) {
+      const kernel::Value range[] = {kernel::Value::integer(first),
+                                     kernel::Value::integer(std::min(rows, first + kimberlite_update_rows))};
+      KMB_ASSIGN_OR_RETURN(std::optional<std::uint64_t> position, execute(sql, range));
+      if (!position) return internal_error("an update of the load wrote nothing");
+      if (!first_position) first_position = position;
+    }
+  }
+  if (!first_position || *first_position == 0) return internal_error("the load wrote no updates");
+  return *first_position - 1;
+}
 
 Result<std::unique_ptr<Peer>> make_kimberlite_peer(const std::string& directory) {
   Result<std::unique_ptr<db::Database>> database = db::Database::open(directory);

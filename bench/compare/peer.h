@@ -13,10 +13,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "base/status.h"
+#include "kernel/value.h"
 
 namespace kmb::bench {
 
@@ -59,6 +63,16 @@ class Peer {
 // The 1000-row INSERT both Kimberlite peers send (ids first_id.., the same text embedded and over
 // the network, so that both parse alike).
 std::string kimberlite_batch_insert_sql(std::int64_t first_id, std::int64_t balance);
+
+// Runs one statement with parameters; returns the log position it wrote at (nullopt: nothing).
+using KimberliteExecute =
+    std::function<Result<std::optional<std::uint64_t>>(const std::string& sql, std::span<const kernel::Value>)>;
+
+// The load's two passes over every row (balance = 200, then balance + 1) for both Kimberlite
+// peers, in statements of `kimberlite_update_rows` rows: a statement is one log record, whose size
+// is bounded. Returns the position right before the first: every loaded row at its first version.
+inline constexpr std::int64_t kimberlite_update_rows = 50'000;
+Result<std::uint64_t> kimberlite_load_updates(std::int64_t rows, const KimberliteExecute& execute);
 
 // Each returns an error Status when the peer cannot be set up (a missing server, a bad directory).
 Result<std::unique_ptr<Peer>> make_kimberlite_peer(const std::string& directory);
