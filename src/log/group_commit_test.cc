@@ -347,24 +347,32 @@ TEST(GroupCommitCallbacks, MixedWithSynchronousWaitersEachRunOnceAfterTheirSync)
   for (std::size_t i = 0; i < threads * per_thread / 2; i++) EXPECT_EQ(log.calls(i), 1) << "never called twice";
 }
 
+// Holds the flusher inside the callback of offset 0 (which it has synced), then writes `count`
+// single-record batches and registers their callbacks in `log`: they stay pending until the gate
+// opens. The batches must outlive the committer's use of them.
+void queue_behind_held_flusher(GroupCommitter& committer, Batch& first, Gate& gate, std::vector<Batch>& batches,
+                               CallbackLog& log, std::size_t count) {
+  ASSERT_TRUE(committer.write(first.inputs).ok());
+  committer.on_durable(1, gate.callback());
+  gate.wait_entered();
+  for (std::size_t i = 0; i < count; i++) batches.push_back(Batch::for_offsets(1 + i, 1));
+  for (std::size_t i = 0; i < count; i++) {
+    ASSERT_TRUE(committer.write(batches[i].inputs).ok());
+    committer.on_durable(2 + i, log.callback(i));
+    EXPECT_EQ(log.calls(i), 0) << "pending until the flusher syncs";
+  }
+}
+
 TEST(GroupCommitCallbacks, FailedSyncFailsEveryPendingCallbackOnceAndLaterOnesFast) {
   io::MemoryStorage storage(6);
   io::ManualClock clock;
   auto committer = open_committer(storage, clock, "/g");
   Batch first = Batch::for_offsets(0, 1);
-  ASSERT_TRUE(committer->write(first.inputs).ok());
   Gate gate;
-  committer->on_durable(1, gate.callback());
-  gate.wait_entered();  // The flusher has synced offset 0 and is held inside the gate.
   constexpr std::size_t pending = 5;
   std::vector<Batch> batches;
-  for (std::size_t i = 0; i < pending; i++) batches.push_back(Batch::for_offsets(1 + i, 1));
   CallbackLog log(pending);
-  for (std::size_t i = 0; i < pending; i++) {
-    ASSERT_TRUE(committer->write(batches[i].inputs).ok());
-    committer->on_durable(2 + i, log.callback(i));
-    EXPECT_EQ(log.calls(i), 0) << "pending until the flusher syncs";
-  }
+  queue_behind_held_flusher(*committer, first, gate, batches, log, pending);
   storage.fail_next_syncs(1);
   gate.release();
   log.wait_all();
@@ -387,18 +395,11 @@ TEST(GroupCommitCallbacks, DestructorSyncsEveryPendingCallback) {
   io::ManualClock clock;
   auto committer = open_committer(storage, clock, "/g");
   Batch first = Batch::for_offsets(0, 1);
-  ASSERT_TRUE(committer->write(first.inputs).ok());
   Gate gate;
-  committer->on_durable(1, gate.callback());
-  gate.wait_entered();
   constexpr std::size_t pending = 4;
   std::vector<Batch> batches;
-  for (std::size_t i = 0; i < pending; i++) batches.push_back(Batch::for_offsets(1 + i, 1));
   CallbackLog log(pending);
-  for (std::size_t i = 0; i < pending; i++) {
-    ASSERT_TRUE(committer->write(batches[i].inputs).ok());
-    committer->on_durable(2 + i, log.callback(i));
-  }
+  queue_behind_held_flusher(*committer, first, gate, batches, log, pending);
   // The destructor runs while the callbacks are still queued behind the gate.
   std::thread releaser([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -61,14 +61,20 @@ void WorkerPool::start(std::size_t task_count, std::function<void(std::size_t)> 
 
 void WorkerPool::finish() {
   std::unique_lock<std::mutex> lock(mutex_);
+  run_claimed(lock);
+  await(lock, job_done_, [this] { return task_done_count_ == task_count_; });
+}
+
+void WorkerPool::run_claimed(std::unique_lock<std::mutex>& lock) {
   std::size_t index = 0;
   while (claim(index)) {
+    // task_ cannot change while this task is unfinished: start() requires the job to be done.
     lock.unlock();
     task_(index);
     lock.lock();
     task_done_count_ += 1;
+    if (task_done_count_ == task_count_) job_done_.notify_all();
   }
-  await(lock, job_done_, [this] { return task_done_count_ == task_count_; });
 }
 
 void WorkerPool::run(std::size_t task_count, std::function<void(std::size_t)> task) {
@@ -81,15 +87,7 @@ void WorkerPool::work() {
   while (true) {
     await(lock, work_available_, [this] { return stopping_ || task_next_ < task_count_; });
     if (stopping_) return;
-    std::size_t index = 0;
-    while (claim(index)) {
-      // task_ cannot change while this task is unfinished: start() requires the job to be done.
-      lock.unlock();
-      task_(index);
-      lock.lock();
-      task_done_count_ += 1;
-      if (task_done_count_ == task_count_) job_done_.notify_all();
-    }
+    run_claimed(lock);
   }
 }
 

@@ -62,6 +62,9 @@ class WorkerPool {
   void await(std::unique_lock<std::mutex>& lock, std::condition_variable& condition, Ready ready);
   // Claims the next task under `lock`; returns false when none is left.
   bool claim(std::size_t& index);
+  // Claims and runs tasks of the current job until none is left unclaimed, counting each one done.
+  // REQUIRES: `lock` holds mutex_; it is released around each task and held again on return.
+  void run_claimed(std::unique_lock<std::mutex>& lock);
 
   std::mutex mutex_;
   std::condition_variable work_available_;
