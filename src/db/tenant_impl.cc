@@ -63,8 +63,9 @@ TenantImpl::TenantImpl(Token, io::Storage& storage, io::Clock& clock, std::strin
 TenantImpl::~TenantImpl() {
   // A clean close leaves a checkpoint so the next open replays nothing.
   if (log_ && failure().ok() && records_since_checkpoint_ > 0) {
-    std::lock_guard<std::mutex> lock(write_mutex_);
-    Status ignored = write_checkpoint_locked();  // A cache: failing to write it loses nothing.
+    std::lock_guard<std::mutex> checkpoint_lock(checkpoint_mutex_);
+    std::unique_lock<std::mutex> write_lock(write_mutex_);
+    Status ignored = write_checkpoint(write_lock);  // A cache: failing to write it loses nothing.
     (void)ignored;
   }
   // The committer answers the deferred writes still pending; their callbacks use this object's
@@ -276,9 +277,12 @@ Status TenantImpl::finish_durable(kernel::Position position, const Status& durab
 }
 
 void TenantImpl::checkpoint_if_due() {
-  std::lock_guard<std::mutex> lock(write_mutex_);
+  // Another writer's checkpoint in progress covers this one's records, or soon will: skip.
+  std::unique_lock<std::mutex> checkpoint_lock(checkpoint_mutex_, std::try_to_lock);
+  if (!checkpoint_lock.owns_lock()) return;
+  std::unique_lock<std::mutex> write_lock(write_mutex_);
   if (records_since_checkpoint_ >= options_.checkpoint_interval_records) {
-    Status ignored = write_checkpoint_locked();  // A cache; the next open replays more if it failed.
+    Status ignored = write_checkpoint(write_lock);  // A cache; the next open replays more if it failed.
     (void)ignored;
   }
 }
@@ -314,30 +318,40 @@ Result<sql::CommitResult> TenantImpl::write_deferred(
   return applied.commit;
 }
 
-// REQUIRES: write_mutex_ held (no write in flight between log and projections).
-Status TenantImpl::write_checkpoint_locked() {
+Status TenantImpl::write_checkpoint(std::unique_lock<std::mutex>& write_lock) {
+  KMB_ASSERT(write_lock.owns_lock());
+  // Under write_mutex_ no write is in flight between log and projections, and the keyring's epoch
+  // stands still: capture the projections (a snapshot must not be ahead of the durable log).
   KMB_TRY(failure());
   const std::uint64_t end = log_->next_offset();
   if (end == 0) return Status();
   KMB_TRY(log_->wait_durable(end));
-  std::shared_lock<std::shared_mutex> lock(store_mutex_);
-  KMB_ASSERT(applied_position_.has_value());
-  KMB_ASSERT(*applied_position_ + 1 == end);
+  projection::SnapshotImage image;
+  {
+    std::shared_lock<std::shared_mutex> lock(store_mutex_);
+    KMB_ASSERT(applied_position_.has_value());
+    KMB_ASSERT(*applied_position_ + 1 == end);
+    KMB_ASSIGN_OR_RETURN(image, projection::capture_snapshot(store_, *applied_position_, log_->last_hash()));
+  }
+  std::optional<projection::SnapshotEncryption> encryption;
   if (keyring_) {
     const std::uint32_t epoch = keyring_->current_epoch();
-    const projection::SnapshotEncryption encryption{epoch, keyring_->snapshot_key(epoch)};
-    KMB_TRY(projection::save_snapshot(storage_, snapshot_path_, store_, *applied_position_, log_->last_hash(),
-                                      &encryption));
-  } else {
-    KMB_TRY(projection::save_snapshot(storage_, snapshot_path_, store_, *applied_position_, log_->last_hash()));
+    // The keyring keeps every epoch's keys at stable addresses: the pointer outlives the lock.
+    encryption = projection::SnapshotEncryption{epoch, keyring_->snapshot_key(epoch)};
   }
+  // Counted from the capture: records written from now on are the next checkpoint's.
   records_since_checkpoint_ = 0;
-  return Status();
+  write_lock.unlock();
+  // Encrypting and writing (tens of MB for a large tenant) stall no writer. checkpoint_mutex_,
+  // still held, keeps checkpoints in order.
+  return projection::write_snapshot(storage_, snapshot_path_, std::move(image),
+                                    encryption ? &*encryption : nullptr);
 }
 
 Status TenantImpl::checkpoint() {
-  std::lock_guard<std::mutex> lock(write_mutex_);
-  return write_checkpoint_locked();
+  std::lock_guard<std::mutex> checkpoint_lock(checkpoint_mutex_);
+  std::unique_lock<std::mutex> write_lock(write_mutex_);
+  return write_checkpoint(write_lock);
 }
 
 Result<sql::QueryResult> TenantImpl::execute(std::string_view sql, std::span<const kernel::Value> parameters,

@@ -99,7 +99,10 @@ class TenantImpl final : public Tenant, public sql::Session {
   Result<bool> load_snapshot(log::Partition& partition);
   Status replay(log::Partition& partition, std::uint64_t from);
   Status apply_logged_record(log::Record& record);
-  Status write_checkpoint_locked();
+  // Writes a checkpoint: captures the projections under `write_lock` (writers wait only for that),
+  // then releases it and encrypts and writes the file. REQUIRES: checkpoint_mutex_ held, and
+  // `write_lock` holding write_mutex_; returns with `write_lock` released.
+  Status write_checkpoint(std::unique_lock<std::mutex>& write_lock);
   Status failure() const;
   void fail(const Status& cause);
   // Builds the log input for a record at `offset`, encrypting it for an encrypted tenant.
@@ -132,6 +135,9 @@ class TenantImpl final : public Tenant, public sql::Session {
 
   std::unique_ptr<log::GroupCommitter> log_;
 
+  // Orders checkpoints, from capture to file (an older capture never overwrites a newer file).
+  // Taken before write_mutex_, never after it.
+  std::mutex checkpoint_mutex_;
   // Orders writers: evaluate, validate, append, apply happen under it, one writer at a time.
   std::mutex write_mutex_;
   std::uint64_t last_timestamp_ns_ = 0;        // Guarded by write_mutex_.

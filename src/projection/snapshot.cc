@@ -74,33 +74,46 @@ Result<Bytes> decrypt_body(std::string_view path, ByteSpan content, ByteSpan bod
 
 Status save_snapshot(io::Storage& storage, std::string_view path, const Store& store, Position applied,
                      const ChainHash& chain_hash_at_applied, const SnapshotEncryption* encryption) {
+  KMB_ASSIGN_OR_RETURN(SnapshotImage image, capture_snapshot(store, applied, chain_hash_at_applied));
+  return write_snapshot(storage, path, std::move(image), encryption);
+}
+
+Result<SnapshotImage> capture_snapshot(const Store& store, Position applied, const ChainHash& chain_hash_at_applied) {
   if (store.last_position() != applied) {
     return invalid_argument("snapshot at position " + std::to_string(applied) + " of a store whose last position is " +
                             (store.last_position().has_value() ? std::to_string(*store.last_position()) : "none"));
   }
+  SnapshotImage image;
+  image.applied = applied;
+  image.chain_hash = chain_hash_at_applied;
+  store.encode(image.body);
+  return image;
+}
+
+Status write_snapshot(io::Storage& storage, std::string_view path, SnapshotImage image,
+                      const SnapshotEncryption* encryption) {
   Bytes content(header_size_bytes, 0);
   std::memcpy(content.data(), snapshot_magic, sizeof(snapshot_magic));
   store_le<std::uint16_t>(content.data() + version_offset, snapshot_format_version);
-  store_le<std::uint64_t>(content.data() + applied_offset, applied);
-  std::memcpy(content.data() + hash_offset, chain_hash_at_applied.data(), chain_hash_at_applied.size());
+  store_le<std::uint64_t>(content.data() + applied_offset, image.applied);
+  std::memcpy(content.data() + hash_offset, image.chain_hash.data(), image.chain_hash.size());
   if (encryption == nullptr) {
-    store.encode(content);
-    store_le<std::uint64_t>(content.data() + body_length_offset, content.size() - header_size_bytes);
+    store_le<std::uint64_t>(content.data() + body_length_offset, image.body.size());
+    append_bytes(content, image.body);
   } else {
     KMB_ASSERT(encryption->key != nullptr);
-    Bytes body;
-    store.encode(body);
     store_le<std::uint16_t>(content.data() + flags_offset, flag_encrypted);
     store_le<std::uint32_t>(content.data() + key_epoch_offset, encryption->key_epoch);
-    store_le<std::uint64_t>(content.data() + body_length_offset, body.size() + encryption_overhead_bytes);
+    store_le<std::uint64_t>(content.data() + body_length_offset, image.body.size() + encryption_overhead_bytes);
     // A random nonce: snapshots are rare (far below GCM's 2^32 random-nonce bound per key) and
     // use their own key, so they never share a key with the log's counter nonces.
-    KMB_ASSIGN_OR_RETURN(crypto::Aes256GcmNonce nonce, crypto::random_array<crypto::aes256_gcm_nonce_size>());
-    Result<Bytes> sealed =
-        crypto::aes256_gcm_seal(*encryption->key, nonce, body, ByteSpan(content).first(header_size_bytes));
-    crypto::secure_zero(MutableByteSpan(body));
+    Result<crypto::Aes256GcmNonce> nonce = crypto::random_array<crypto::aes256_gcm_nonce_size>();
+    Result<Bytes> sealed = nonce.ok() ? crypto::aes256_gcm_seal(*encryption->key, *nonce, image.body,
+                                                                ByteSpan(content).first(header_size_bytes))
+                                      : Result<Bytes>(nonce.status());
+    crypto::secure_zero(MutableByteSpan(image.body));
     KMB_TRY(sealed.status());
-    append_bytes(content, nonce);
+    append_bytes(content, *nonce);
     append_bytes(content, *sealed);
   }
   append_le<std::uint32_t>(content, crypto::crc32c(content));

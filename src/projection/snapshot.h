@@ -3,8 +3,8 @@
 // with it — missing, damaged, truncated, from a newer build — the database layer discards it and
 // rebuilds from the log. Layout byte by byte: docs/format/snapshot.md.
 //
-// Thread-safety: save_snapshot reads the Store (hold the shared lock); the functions are otherwise
-// independent.
+// Thread-safety: save_snapshot and capture_snapshot read the Store (hold the shared lock); the
+// functions are otherwise independent.
 #pragma once
 
 #include <cstdint>
@@ -41,9 +41,21 @@ using SnapshotKeyLookup = std::function<const crypto::Aes256Key*(std::uint32_t k
 // reflects the log up to and including position `applied`, whose chain hash is `chain_hash_at_applied`
 // (so a reader can check that the snapshot belongs to the log it is about to replay).
 // invalid_argument if applied is not the Store's last position; I/O errors from the storage.
-// With `encryption`, the body is encrypted.
+// With `encryption`, the body is encrypted. = capture_snapshot, then write_snapshot.
 Status save_snapshot(io::Storage& storage, std::string_view path, const Store& store, Position applied,
                      const ChainHash& chain_hash_at_applied, const SnapshotEncryption* encryption = nullptr);
+
+// The two halves of save_snapshot, so that a writer stalls only for the first: capture_snapshot
+// encodes the Store (it must not change meanwhile: hold the locks that keep it still), and
+// write_snapshot encrypts, checksums and writes that image with no access to the Store at all.
+struct SnapshotImage {
+  Position applied = 0;
+  ChainHash chain_hash{};
+  Bytes body;  // Store::encode
+};
+Result<SnapshotImage> capture_snapshot(const Store& store, Position applied, const ChainHash& chain_hash_at_applied);
+Status write_snapshot(io::Storage& storage, std::string_view path, SnapshotImage image,
+                      const SnapshotEncryption* encryption = nullptr);
 
 struct LoadedSnapshot {
   Store store;
