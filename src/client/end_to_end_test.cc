@@ -10,6 +10,7 @@
 
 #include "client/client.h"
 #include "client/pool.h"
+#include "client/server_fixture_test_support.h"
 #include "db/database.h"
 #include "io/clock.h"
 #include "io/posix_storage.h"
@@ -22,91 +23,14 @@ namespace {
 
 using kernel::Value;
 
-class EndToEnd : public ::testing::Test {
+class EndToEnd : public testing::ServerFixture {
  protected:
+  EndToEnd() : ServerFixture("client-e2e") {}
+
   void SetUp() override {
-    if (!starts_its_own_server_) start({});
+    if (!starts_its_own_server_) start();
   }
   bool starts_its_own_server_ = false;
-
-  // Starts a server over a fresh data directory with three keys of tenant 1.
-  void start(server::ServerOptions options) {
-    directory_ = std::filesystem::path(KMB_BINARY_DIR) / "client-e2e" /
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(directory_);
-    std::filesystem::create_directories(directory_);
-    auto database = db::Database::open(storage_, clock_, directory_.string());
-    ASSERT_TRUE(database.ok()) << database.status().to_string();
-    database_ = std::move(database).value();
-    db::TenantConfig clinic;
-    clinic.name = "clinic";
-    auto tenant = database_->create_tenant(1, clinic);
-    ASSERT_TRUE(tenant.ok()) << tenant.status().to_string();
-    auto keys = server::ApiKeyStore::open(storage_, clock_, directory_.string(), true);
-    ASSERT_TRUE(keys.ok()) << keys.status().to_string();
-    keys_ = std::move(keys).value();
-    server::KeyActor actor{"test", "setup"};
-    admin_key_ = keys_->create(1, server::Role::admin, "admin", actor)->key;
-    writer_key_ = keys_->create(1, server::Role::writer, "writer", actor)->key;
-    reader_key_ = keys_->create(1, server::Role::reader, "reader", actor)->key;
-
-    options.listen_port = 0;
-    options.handle_signals = false;
-    options.worker_threads = 4;
-    options.server_version = "test";
-    auto server = server::Server::start(options, *database_, *keys_, metrics_, storage_, clock_);
-    ASSERT_TRUE(server.ok()) << server.status().to_string();
-    server_ = std::move(server).value();
-    thread_ = std::thread([this] { run_status_ = server_->run(); });
-  }
-
-  void TearDown() override {
-    if (server_) {
-      server_->stop();
-      thread_.join();
-      EXPECT_TRUE(run_status_.ok()) << run_status_.to_string();
-    }
-  }
-
-  // Stops the server (every connection ends) and starts it again on the same port. `between` runs
-  // while no server is listening.
-  void restart_server(const std::function<void()>& between = {}) {
-    const std::uint16_t port = server_->port();
-    server_->stop();
-    thread_.join();
-    server_.reset();
-    if (between) between();
-    server::ServerOptions options;
-    options.listen_port = port;
-    options.handle_signals = false;
-    options.worker_threads = 2;
-    auto server = server::Server::start(options, *database_, *keys_, metrics_, storage_, clock_);
-    ASSERT_TRUE(server.ok()) << server.status().to_string();
-    server_ = std::move(server).value();
-    thread_ = std::thread([this] { run_status_ = server_->run(); });
-  }
-
-  std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
-
-  std::unique_ptr<Client> connect(const std::string& key, ClientOptions options = {}) {
-    options.call_timeout_ms = 10'000;
-    Result<std::unique_ptr<Client>> client = Client::connect(address(), key, options);
-    EXPECT_TRUE(client.ok()) << client.status().to_string();
-    return client.ok() ? std::move(client).value() : nullptr;
-  }
-
-  io::PosixStorage storage_;
-  io::RealClock clock_;
-  std::filesystem::path directory_;
-  std::unique_ptr<db::Database> database_;
-  std::unique_ptr<server::ApiKeyStore> keys_;
-  server::Metrics metrics_;
-  std::unique_ptr<server::Server> server_;
-  std::thread thread_;
-  Status run_status_;
-  std::string admin_key_;
-  std::string writer_key_;
-  std::string reader_key_;
 };
 
 TEST_F(EndToEnd, SqlWithParametersAuditAndTimeTravel) {

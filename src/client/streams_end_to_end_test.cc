@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "client/client.h"
+#include "client/server_fixture_test_support.h"
 #include "client/transport.h"
 #include "db/database.h"
 #include "db/master_key.h"
@@ -49,64 +50,9 @@ class LosesFirstAppendResponse final : public Transport {
   bool& lost_;
 };
 
-class StreamsEndToEnd : public ::testing::Test {
+class StreamsEndToEnd : public testing::ServerFixture {
  protected:
-  void SetUp() override {
-    directory_ = std::filesystem::path(KMB_BINARY_DIR) / "client-streams-e2e" /
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(directory_);
-    std::filesystem::create_directories(directory_);
-  }
-
-  void TearDown() override { stop(); }
-
-  // Opens the database and serves it; on first start creates tenant 1 and its keys.
-  void start(db::DatabaseOptions options = {}) {
-    options.discover_master_key = false;
-    auto database = db::Database::open(storage_, clock_, directory_.string(), options);
-    ASSERT_TRUE(database.ok()) << database.status().to_string();
-    database_ = std::move(database).value();
-    auto keys = server::ApiKeyStore::open(storage_, clock_, directory_.string(), true);
-    ASSERT_TRUE(keys.ok()) << keys.status().to_string();
-    keys_ = std::move(keys).value();
-    if (admin_key_.empty()) {
-      db::TenantConfig clinic;
-      clinic.name = "clinic";
-      ASSERT_TRUE(database_->create_tenant(1, clinic).ok());
-      server::KeyActor actor{"test", "setup"};
-      admin_key_ = keys_->create(1, server::Role::admin, "admin", actor)->key;
-      writer_key_ = keys_->create(1, server::Role::writer, "writer", actor)->key;
-      reader_key_ = keys_->create(1, server::Role::reader, "reader", actor)->key;
-    }
-    server::ServerOptions server_options;
-    server_options.listen_port = 0;
-    server_options.handle_signals = false;
-    server_options.worker_threads = 4;
-    server_options.server_version = "test";
-    auto server = server::Server::start(server_options, *database_, *keys_, metrics_, storage_, clock_);
-    ASSERT_TRUE(server.ok()) << server.status().to_string();
-    server_ = std::move(server).value();
-    thread_ = std::thread([this] { run_status_ = server_->run(); });
-  }
-
-  void stop() {
-    if (server_) {
-      server_->stop();
-      thread_.join();
-      EXPECT_TRUE(run_status_.ok()) << run_status_.to_string();
-      server_.reset();
-    }
-    keys_.reset();
-    database_.reset();
-  }
-
-  std::unique_ptr<Client> connect(const std::string& key, ClientOptions options = {}) {
-    options.call_timeout_ms = 10'000;
-    Result<std::unique_ptr<Client>> client =
-        Client::connect("127.0.0.1:" + std::to_string(server_->port()), key, options);
-    EXPECT_TRUE(client.ok()) << client.status().to_string();
-    return client.ok() ? std::move(client).value() : nullptr;
-  }
+  StreamsEndToEnd() : ServerFixture("client-streams-e2e") {}
 
   // Polls until `count` events arrived or 5 s passed.
   static std::vector<Event> poll_until(Subscription& subscription, std::size_t count) {
@@ -121,18 +67,6 @@ class StreamsEndToEnd : public ::testing::Test {
     return events;
   }
 
-  io::PosixStorage storage_;
-  io::RealClock clock_;
-  std::filesystem::path directory_;
-  std::unique_ptr<db::Database> database_;
-  std::unique_ptr<server::ApiKeyStore> keys_;
-  server::Metrics metrics_;
-  std::unique_ptr<server::Server> server_;
-  std::thread thread_;
-  Status run_status_;
-  std::string admin_key_;
-  std::string writer_key_;
-  std::string reader_key_;
 };
 
 TEST_F(StreamsEndToEnd, CreateConditionalAppendsAndReads) {
@@ -270,7 +204,7 @@ TEST_F(StreamsEndToEnd, EventsSurviveARestart) {
 TEST_F(StreamsEndToEnd, EncryptedTenantsServeStreams) {
   Result<std::shared_ptr<db::MasterKeyProvider>> key = db::parse_master_key_hex(std::string(64, '7'), "test key");
   ASSERT_TRUE(key.ok()) << key.status().to_string();
-  start(db::DatabaseOptions{.master_key = *key});
+  start({}, db::DatabaseOptions{.master_key = *key});
   Result<db::TenantInfo> info = database_->tenant_info(1);
   ASSERT_TRUE(info.ok());
   ASSERT_TRUE(info->encrypted);
@@ -281,7 +215,7 @@ TEST_F(StreamsEndToEnd, EncryptedTenantsServeStreams) {
     ASSERT_TRUE(writer->append("vitals", {text("confidential")}).ok());
   }
   stop();
-  start(db::DatabaseOptions{.master_key = *key});
+  start({}, db::DatabaseOptions{.master_key = *key});
   std::unique_ptr<Client> reader = connect(reader_key_);
   ASSERT_NE(reader, nullptr);
   Result<protocol::ReadEventsResponse> all = reader->read_events("vitals", 0);
