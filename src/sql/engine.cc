@@ -245,21 +245,10 @@ namespace {
 Result<QueryResult> execute_autocommit_read(Session& session, const Statement& statement, std::string_view sql,
                                             std::span<const kernel::Value> parameters, const EngineOptions& options,
                                             QueryGuard* guard) {
-  const auto* explain = std::get_if<ExplainStatement>(&statement.node);
   KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> view, session.read_view());
   const PlannerContext context{*view, parameters, options.result_rows_max, {}, nullptr, true,
                                options.recursion_iterations_max, nullptr, 0, guard, names_pseudo_columns(sql)};
-  if (explain) {
-    KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
-    return explain_result(lines);
-  }
-  const SelectNode& select = *std::get<SelectStatement>(statement.node).node;
-  if (options.point_reads) {
-    KMB_ASSIGN_OR_RETURN(std::optional<QueryResult> answered, try_point_read(select, context));
-    if (answered) return std::move(*answered);
-  }
-  KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(select, context));
-  return run_select(plan, options.result_rows_max);
+  return run_read_statement(statement, context, options.point_reads);
 }
 
 }  // namespace
@@ -302,12 +291,17 @@ bool is_read_statement(const Statement& statement) {
          std::holds_alternative<ExplainStatement>(statement.node);
 }
 
-Result<QueryResult> run_read_statement(const Statement& statement, const PlannerContext& context) {
+Result<QueryResult> run_read_statement(const Statement& statement, const PlannerContext& context, bool point_reads) {
   if (const auto* explain = std::get_if<ExplainStatement>(&statement.node)) {
     KMB_ASSIGN_OR_RETURN(std::vector<std::string> lines, explain_statement(*explain->statement, context));
     return explain_result(lines);
   }
-  KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(*std::get<SelectStatement>(statement.node).node, context));
+  const SelectNode& select = *std::get<SelectStatement>(statement.node).node;
+  if (point_reads) {
+    KMB_ASSIGN_OR_RETURN(std::optional<QueryResult> answered, try_point_read(select, context));
+    if (answered) return std::move(*answered);
+  }
+  KMB_ASSIGN_OR_RETURN(SelectPlan plan, plan_select(select, context));
   return run_select(plan, context.rows_max);
 }
 

@@ -51,8 +51,8 @@ struct EngineOptions {
   std::uint64_t statement_cache_entries_max = 512;
   std::uint64_t statement_cache_text_max_bytes = 4096;
   std::uint64_t statement_cache_total_text_max_bytes = 256 * 1024;
-  // Answer primary-key point reads outside transactions by one lookup, without planning
-  // (point_read.h). Off only to compare the two paths.
+  // Answer primary-key point reads by one lookup, without planning (point_read.h). Off only to
+  // compare the two paths.
   bool point_reads = true;
 };
 

@@ -61,7 +61,9 @@ Result<QueryResult> execute_in_transaction(Transaction& transaction, Session& se
   const PlannerContext context{view,    parameters, options.result_rows_max,         {},
                                nullptr, true,       options.recursion_iterations_max, nullptr,
                                0,       guard};
-  if (internal::is_read_statement(statement)) return internal::run_read_statement(statement, context);
+  if (internal::is_read_statement(statement)) {
+    return internal::run_read_statement(statement, context, options.point_reads);
+  }
   KMB_ASSIGN_OR_RETURN(internal::PlannedWrite write, internal::plan_write_statement(statement, context));
   KMB_TRY(transaction.add_write(*base, sql, std::move(write.commands)));
   write.commands.clear();

@@ -47,8 +47,9 @@ Result<QueryResult> execute_autocommit(Session& session, const Statement& statem
                                        const EngineOptions& options, QueryGuard* guard,
                                        std::function<void(Status)> on_durable = {});
 
-// SELECT or EXPLAIN against context.view.
-Result<QueryResult> run_read_statement(const Statement& statement, const PlannerContext& context);
+// SELECT or EXPLAIN against context.view; with `point_reads`, a primary-key point read is answered
+// by one lookup (point_read.h). Inside a transaction context.view records the reads either way.
+Result<QueryResult> run_read_statement(const Statement& statement, const PlannerContext& context, bool point_reads);
 // INSERT, UPDATE, DELETE or DDL against context.view; nothing is committed.
 Result<PlannedWrite> plan_write_statement(const Statement& statement, const PlannerContext& context);
 // The result of a write: RETURNING rows, counts, tag, and the position when something was logged.

@@ -17,6 +17,9 @@
 // the byte: the same column names (an alias, else the catalog's spelling), types, rows, order and
 // tag; tests compare the two paths on the same statements (point_read_test.cc).
 //
+// Inside a transaction the view is the transaction's (its own writes over its snapshot), whose
+// lookups record the read for COMMIT's conflict check exactly as the planner's lookups do.
+//
 // Thread-safety: a pure function over a ReadView used by one thread.
 #pragma once
 

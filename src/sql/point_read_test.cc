@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sql/connection.h"
 #include "sql/parser/parser.h"
 #include "sql/testing/engine_fixture.h"
 
@@ -181,6 +182,50 @@ TEST_F(PointReadTest, AnswersAsThePlannerDoes) {
     expect_same("SELECT mixed FROM names WHERE name = $1", {Value::text(name)});
     expect_same("SELECT * FROM names WHERE name = '" + std::string(name) + "'");
   }
+}
+
+// Inside a transaction: the transaction's own writes, and the read recorded for COMMIT.
+TEST_F(PointReadTest, InsideATransactionSeesItsOwnWritesAsThePlannerDoes) {
+  Connection fast(engine_, session_);
+  Connection planned(planned_, session_);
+  for (Connection* connection : {&fast, &planned}) {
+    for (const char* sql : {"BEGIN", "INSERT INTO accounts (id, owner, balance) VALUES (10, 'new', 1)",
+                            "UPDATE accounts SET owner = 'changed' WHERE id = 1", "DELETE FROM accounts WHERE id = 3"}) {
+      Result<QueryResult> result = connection->execute(sql);
+      ASSERT_TRUE(result.ok()) << sql << ": " << result.status().to_string();
+    }
+  }
+  for (const std::int64_t id : {1, 2, 3, 10, 11}) {
+    for (const char* sql : {"SELECT * FROM accounts WHERE id = $1", "SELECT owner, _operation FROM accounts WHERE id = $1"}) {
+      const std::vector<Value> parameters = {Value::integer(id)};
+      Result<QueryResult> a = fast.execute(sql, parameters);
+      Result<QueryResult> b = planned.execute(sql, parameters);
+      ASSERT_EQ(a.ok(), b.ok()) << sql << " " << id;
+      if (!a.ok()) {
+        EXPECT_EQ(a.status().to_string(), b.status().to_string());
+        continue;
+      }
+      EXPECT_EQ(a->columns, b->columns);
+      EXPECT_EQ(render(*a), render(*b)) << sql << " " << id;
+    }
+  }
+  EXPECT_EQ(testing::EngineFixture::render(fast.execute("SELECT owner FROM accounts WHERE id = 1").value()),
+            (std::vector<std::string>{"changed"}));
+  ASSERT_TRUE(fast.execute("ROLLBACK").ok());
+  ASSERT_TRUE(planned.execute("ROLLBACK").ok());
+}
+
+TEST_F(PointReadTest, AReadInsideATransactionConflictsWithALaterCommit) {
+  Connection connection(engine_, session_);
+  ASSERT_TRUE(connection.execute("BEGIN").ok());
+  ASSERT_EQ(render(connection.execute("SELECT balance FROM accounts WHERE id = $1", {{Value::integer(3)}}).value()),
+            (std::vector<std::string>{"NULL"}));
+  run("UPDATE accounts SET balance = 99 WHERE id = 3");  // another session, committed meanwhile
+  ASSERT_TRUE(connection.execute("UPDATE accounts SET balance = 1 WHERE id = 1").ok());
+  Result<QueryResult> commit = connection.execute("COMMIT");
+  ASSERT_FALSE(commit.ok()) << "the point read of id 3 must be checked at COMMIT";
+  EXPECT_EQ(commit.status().code(), StatusCode::aborted) << commit.status().to_string();
+  EXPECT_EQ(value("SELECT balance FROM accounts WHERE id = 1"), "12");  // nothing of the transaction
 }
 
 TEST_F(PointReadTest, RespectsTheResultRowLimit) {
