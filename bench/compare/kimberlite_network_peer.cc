@@ -19,16 +19,8 @@ namespace kmb::bench {
 namespace {
 
 const client::Audit& bench_audit() {
-  static const client::Audit audit{"bench.writer", "benchmark: audited change"};
+  static const client::Audit audit{bench_actor, bench_reason};
   return audit;
-}
-
-
-Status check_balance(const Result<protocol::ExecuteResponse>& result, std::int64_t expected) {
-  if (!result.ok()) return result.status();
-  if (result->rows.size() != 1) return internal_error("expected 1 row, got " + std::to_string(result->rows.size()));
-  if (result->rows[0][1].as_int() != expected) return internal_error("unexpected balance");
-  return Status();
 }
 
 // The load's statements (1000-row INSERTs, 50,000-row UPDATEs) can outlast the client's default

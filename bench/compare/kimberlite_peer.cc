@@ -17,16 +17,8 @@ namespace {
 constexpr std::uint64_t tenant_id = 1;
 
 const sql::AuditContext& bench_audit() {
-  static const sql::AuditContext audit{"bench.writer", "benchmark: audited change", 1};
+  static const sql::AuditContext audit{bench_actor, bench_reason, 1};
   return audit;
-}
-
-
-Status check_balance(const Result<sql::QueryResult>& result, std::int64_t expected) {
-  if (!result.ok()) return result.status();
-  if (result->rows.size() != 1) return internal_error("expected 1 row, got " + std::to_string(result->rows.size()));
-  if (result->rows[0][1].as_int() != expected) return internal_error("unexpected balance");
-  return Status();
 }
 
 class KimberliteSession final : public Session {
@@ -136,7 +128,6 @@ std::string kimberlite_batch_insert_sql(std::int64_t first_id, std::int64_t bala
   }
   return sql;
 }
-
 
 Result<std::uint64_t> kimberlite_load_updates(std::int64_t rows, const KimberliteExecute& execute) {
   std::optional<std::uint64_t> first_position;

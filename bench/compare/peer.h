@@ -28,6 +28,19 @@ inline constexpr std::int64_t batch_rows = 1000;
 inline constexpr std::int64_t balance_loaded = 100;
 inline constexpr std::int64_t balance_current = 201;
 inline constexpr std::int64_t versions_per_loaded_row = 3;
+// Who writes and why, the same for every peer (Kimberlite's audit context, the triggers' columns).
+inline constexpr const char* bench_actor = "bench.writer";
+inline constexpr const char* bench_reason = "benchmark: audited change";
+
+// A point read's answer (a Kimberlite QueryResult or ExecuteResponse): one row, whose second
+// column (balance) is `expected`.
+template <typename Response>
+Status check_balance(const Result<Response>& result, std::int64_t expected) {
+  if (!result.ok()) return result.status();
+  if (result->rows.size() != 1) return internal_error("expected 1 row, got " + std::to_string(result->rows.size()));
+  if (result->rows[0][1].as_int() != expected) return internal_error("unexpected balance");
+  return Status();
+}
 
 class Session {
  public:

@@ -63,9 +63,6 @@ FROM (SELECT hash, prev_hash, prev_expected,
             FROM audit_log) chained) checked
 )sql";
 
-constexpr const char* actor = "bench.writer";
-constexpr const char* reason = "benchmark: audited change";
-
 std::string batch_insert_sql(std::int64_t first_id, std::int64_t balance) {
   std::string sql = "INSERT INTO accounts VALUES ";
   for (std::int64_t id = first_id; id < first_id + batch_rows; id++) {
@@ -78,9 +75,9 @@ std::string batch_insert_sql(std::int64_t first_id, std::int64_t balance) {
     sql += "', ";
     sql += std::to_string(balance);
     sql += ", '";
-    sql += actor;
+    sql += bench_actor;
     sql += "', '";
-    sql += reason;
+    sql += bench_reason;
     sql += "')";
   }
   return sql;
@@ -153,7 +150,7 @@ class PostgresSession final : public Session {
 
   Status insert_one(std::int64_t id) override {
     std::string id_text = std::to_string(id);
-    const char* values[] = {id_text.c_str(), actor, reason};
+    const char* values[] = {id_text.c_str(), bench_actor, bench_reason};
     return execute("insert_one", 3, values).status(connection_->get());
   }
 

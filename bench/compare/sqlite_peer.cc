@@ -37,9 +37,6 @@ CREATE TRIGGER accounts_delete AFTER DELETE ON accounts BEGIN
 END;
 )sql";
 
-constexpr const char* actor = "bench.writer";
-constexpr const char* reason = "benchmark: audited change";
-
 // Owns one prepared statement.
 class Statement {
  public:
@@ -148,8 +145,8 @@ class SqliteSession final : public Session {
   Status insert(std::int64_t id) {
     sqlite3_stmt* statement = insert_.get();
     sqlite3_bind_int64(statement, 1, id);
-    sqlite3_bind_text(statement, 2, actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(statement, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 2, bench_actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(statement, 3, bench_reason, -1, SQLITE_STATIC);
     int code = sqlite3_step(statement);
     sqlite3_reset(statement);
     return code == SQLITE_DONE ? Status() : sqlite_error(db());
@@ -184,7 +181,7 @@ class SqlitePeer final : public Peer {
   Status load(std::int64_t rows) override {
     sqlite3* db = admin_->get();
     KMB_TRY(run(db, schema_sql));
-    std::string values = std::string("'owner', ") + std::to_string(balance_loaded) + ", '" + actor + "', '" + reason + "'";
+    std::string values = std::string("'owner', ") + std::to_string(balance_loaded) + ", '" + bench_actor + "', '" + bench_reason + "'";
     for (std::int64_t first = 0; first < rows; first += batch_rows) {
       std::string sql = "INSERT INTO accounts VALUES ";
       for (std::int64_t id = first; id < first + batch_rows; id++) {

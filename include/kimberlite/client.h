@@ -26,19 +26,9 @@
 
 #include "client/client.h"
 #include "client/pool.h"
-#include "kernel/value.h"
+#include "kimberlite/common.h"
 
 namespace kimberlite {
-
-// The same names as kimberlite.h (repeating an alias is allowed; both headers may be included).
-using Status = kmb::Status;
-using StatusCode = kmb::StatusCode;
-template <typename T>
-using Result = kmb::Result<T>;
-using Value = kmb::kernel::Value;
-using Type = kmb::kernel::Type;
-using Row = kmb::kernel::Row;
-using Bytes = kmb::Bytes;
 
 using Client = kmb::client::Client;
 using ClientOptions = kmb::client::ClientOptions;

@@ -22,21 +22,12 @@
 // AuditContext and a timestamp chosen by the database. Database and Tenant are thread-safe.
 #pragma once
 
-#include "base/status.h"
 #include "db/database.h"
-#include "kernel/value.h"
+#include "kimberlite/common.h"
 #include "sql/engine.h"
 
 namespace kimberlite {
 
-using Status = kmb::Status;
-using StatusCode = kmb::StatusCode;
-template <typename T>
-using Result = kmb::Result<T>;
-
-using Value = kmb::kernel::Value;
-using Type = kmb::kernel::Type;
-using Row = kmb::kernel::Row;
 using Position = kmb::kernel::Position;
 
 using AuditContext = kmb::sql::AuditContext;

@@ -203,6 +203,27 @@ TEST(Database, SnapshotOfAnotherHistoryIsIgnored) {
   EXPECT_EQ(rows_of(tenant, "SELECT count(*) FROM patients"), (std::vector<std::string>{"2|"}));
 }
 
+// One process (one Database) at a time per data directory: a second open is refused, whatever
+// tenant it wants, and writes nothing; once the first closes, the directory opens again.
+TEST(Database, ASecondOpenOfTheDirectoryIsRefused) {
+  Fixture f;
+  std::unique_ptr<Database> first = f.open();
+  ASSERT_NE(first, nullptr);
+  Tenant& tenant = *first->tenant(1, true).value();
+  seed(tenant);
+  const std::vector<std::string> files = f.storage.list_directory(dir).value();
+  Result<std::unique_ptr<Database>> second = Database::open(f.storage, f.clock, dir);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::failed_precondition);
+  EXPECT_EQ(second.status().message(), "data directory /data is already locked by another process");
+  EXPECT_EQ(f.storage.list_directory(dir).value(), files);
+  const std::vector<std::vector<std::string>> before = answers(tenant);
+  first.reset();
+  std::unique_ptr<Database> reopened = f.open();
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(answers(*reopened->tenant(1).value()), before);
+}
+
 TEST(Database, TenantsAreIsolated) {
   Fixture f;
   auto database = f.open();

@@ -218,7 +218,7 @@ void TenantImpl::advance_durable_position(kernel::Position position) {
 }
 
 Result<TenantImpl::AppliedWrite> TenantImpl::apply_write(
-    const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+    const sql::RecordBuilder& build,
     const sql::AuditContext& audit) {
   std::lock_guard<std::mutex> write_lock(write_mutex_);
   KMB_TRY(failure());
@@ -288,7 +288,7 @@ void TenantImpl::checkpoint_if_due() {
 }
 
 Result<sql::CommitResult> TenantImpl::write(
-    const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+    const sql::RecordBuilder& build,
     const sql::AuditContext& audit) {
   KMB_ASSIGN_OR_RETURN(AppliedWrite applied, apply_write(build, audit));
   if (!applied.logged) return applied.commit;
@@ -298,7 +298,7 @@ Result<sql::CommitResult> TenantImpl::write(
 }
 
 Result<sql::CommitResult> TenantImpl::write_deferred(
-    const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+    const sql::RecordBuilder& build,
     const sql::AuditContext& audit, std::function<void(Status)> on_durable) {
   KMB_ASSERT(on_durable != nullptr);
   KMB_ASSIGN_OR_RETURN(AppliedWrite applied, apply_write(build, audit));

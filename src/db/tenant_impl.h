@@ -68,12 +68,12 @@ class TenantImpl final : public Tenant, public sql::Session {
   // sql::Session
   Result<std::unique_ptr<projection::ReadView>> read_view() override;
   Result<sql::CommitResult> write(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const sql::RecordBuilder& build,
       const sql::AuditContext& audit) override;
   // Reports durability to `on_durable` from the log's flusher thread (session.h has the contract).
   // A checkpoint that falls due is written on the calling thread, never on the flusher.
   Result<sql::CommitResult> write_deferred(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const sql::RecordBuilder& build,
       const sql::AuditContext& audit, std::function<void(Status)> on_durable) override;
 
  private:
@@ -85,7 +85,7 @@ class TenantImpl final : public Tenant, public sql::Session {
   };
   // The part of write() and write_deferred() under write_mutex_: evaluate, validate, append, apply.
   Result<AppliedWrite> apply_write(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const sql::RecordBuilder& build,
       const sql::AuditContext& audit);
   // The outcome of waiting for the write at `position`: on success readers may see it; on failure
   // the tenant stops (the projections hold a change the log may not have). Returns `durable`.

@@ -54,15 +54,10 @@ class PinnedReadView final : public projection::ReadView {
 }  // namespace
 
 Result<sql::CommitResult> ReadOnlySession::write(
-    const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>&, const sql::AuditContext&) {
+    const sql::RecordBuilder&, const sql::AuditContext&) {
   return failed_precondition("permission denied: " + why_);
 }
 
-Result<sql::CommitResult> ReadOnlySession::write_deferred(
-    const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
-    const sql::AuditContext& audit, std::function<void(Status)>) {
-  return write(build, audit);  // Always refused, so there is no durability to report.
-}
 
 Result<std::unique_ptr<projection::ReadView>> PinnedSession::read_view() {
   KMB_ASSIGN_OR_RETURN(std::unique_ptr<projection::ReadView> inner, inner_.read_view());
@@ -75,14 +70,9 @@ Result<std::unique_ptr<projection::ReadView>> PinnedSession::read_view() {
 }
 
 Result<sql::CommitResult> PinnedSession::write(
-    const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>&, const sql::AuditContext&) {
+    const sql::RecordBuilder&, const sql::AuditContext&) {
   return invalid_argument("a write cannot run AS OF a past position");
 }
 
-Result<sql::CommitResult> PinnedSession::write_deferred(
-    const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
-    const sql::AuditContext& audit, std::function<void(Status)>) {
-  return write(build, audit);  // Always refused, so there is no durability to report.
-}
 
 }  // namespace kmb::server

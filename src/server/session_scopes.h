@@ -20,12 +20,8 @@ class ReadOnlySession final : public sql::Session {
   ReadOnlySession(sql::Session& inner, std::string why) : inner_(inner), why_(std::move(why)) {}
   Result<std::unique_ptr<projection::ReadView>> read_view() override { return inner_.read_view(); }
   Result<sql::CommitResult> write(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const sql::RecordBuilder& build,
       const sql::AuditContext& audit) override;
-  // Refused like write(): on_durable is never called.
-  Result<sql::CommitResult> write_deferred(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
-      const sql::AuditContext& audit, std::function<void(Status)> on_durable) override;
 
  private:
   sql::Session& inner_;
@@ -39,12 +35,8 @@ class PinnedSession final : public sql::Session {
   PinnedSession(sql::Session& inner, kernel::Position position) : inner_(inner), position_(position) {}
   Result<std::unique_ptr<projection::ReadView>> read_view() override;
   Result<sql::CommitResult> write(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
+      const sql::RecordBuilder& build,
       const sql::AuditContext& audit) override;
-  // Refused like write(): on_durable is never called.
-  Result<sql::CommitResult> write_deferred(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
-      const sql::AuditContext& audit, std::function<void(Status)> on_durable) override;
 
  private:
   sql::Session& inner_;

@@ -34,7 +34,7 @@ Result<QueryResult> run_select(const SelectPlan& plan, std::uint64_t rows_max) {
   result.types = plan.types;
   KMB_TRY(plan.root->execute([&](kernel::Row& row) -> Result<bool> {
     if (result.rows.size() >= rows_max) {
-      return resource_exhausted("query result exceeds the limit of " + std::to_string(rows_max) + " rows");
+      return result_rows_exceeded(rows_max);
     }
     row.resize(plan.width);
     result.rows.push_back(std::move(row));

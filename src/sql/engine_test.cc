@@ -407,12 +407,12 @@ class ManualDurabilitySession final : public Session {
  public:
   explicit ManualDurabilitySession(Session& inner) : inner_(inner) {}
   Result<std::unique_ptr<projection::ReadView>> read_view() override { return inner_.read_view(); }
-  Result<CommitResult> write(const std::function<Result<kernel::CommandRecord>(const projection::ReadView&)>& build,
+  Result<CommitResult> write(const RecordBuilder& build,
                              const AuditContext& audit) override {
     return inner_.write(build, audit);
   }
   Result<CommitResult> write_deferred(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView&)>& build, const AuditContext& audit,
+      const RecordBuilder& build, const AuditContext& audit,
       std::function<void(Status)> on_durable) override {
     deferred_writes_++;
     bool logged = false;

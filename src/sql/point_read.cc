@@ -214,7 +214,7 @@ class PointRead {
         }));
         KMB_TRY(stopped);
         if (rows > context_.rows_max) {
-          return resource_exhausted("query result exceeds the limit of " + std::to_string(context_.rows_max) + " rows");
+          return result_rows_exceeded(context_.rows_max);
         }
       }
     } else {

@@ -29,6 +29,10 @@ struct CommitResult {
   std::uint64_t timestamp_ns = 0;  // chosen by the committer, never by the client
 };
 
+// What Session::write runs under the write lock: the record to commit, evaluated against the
+// newest applied state.
+using RecordBuilder = std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>;
+
 class Session {
  public:
   virtual ~Session() = default;
@@ -42,9 +46,7 @@ class Session {
   // The record is then validated by the kernel (a rejected record changes nothing and its error is
   // returned), appended to the tenant's log and applied to the projections; write() returns once it
   // is durable. An empty record (no commands) commits nothing and returns the current position.
-  virtual Result<CommitResult> write(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
-      const AuditContext& audit) = 0;
+  virtual Result<CommitResult> write(const RecordBuilder& build, const AuditContext& audit) = 0;
 
   // The non-blocking form of write(), for callers that must not hold a thread while a write
   // becomes durable (the server acknowledges from the callback). Everything up to and including
@@ -59,9 +61,9 @@ class Session {
   // `on_durable` must be short and must not throw: it may run on the log's flusher thread, which
   // holds up every other acknowledgement while it runs.
   // The default, for sessions with nothing to defer, is write() followed by on_durable(OK).
-  virtual Result<CommitResult> write_deferred(
-      const std::function<Result<kernel::CommandRecord>(const projection::ReadView& latest)>& build,
-      const AuditContext& audit, std::function<void(Status)> on_durable) {
+  // A session that refuses every write (the server's reader and AS OF scopes) needs nothing more.
+  virtual Result<CommitResult> write_deferred(const RecordBuilder& build, const AuditContext& audit,
+                                              std::function<void(Status)> on_durable) {
     KMB_ASSIGN_OR_RETURN(CommitResult commit, write(build, audit));
     on_durable(Status());
     return commit;

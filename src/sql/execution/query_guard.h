@@ -62,6 +62,11 @@ class QueryGuard {
   std::uint64_t memory_used_bytes_ = 0;
 };
 
+// The error of a result with more than `rows_max` rows (EngineOptions::result_rows_max).
+inline Status result_rows_exceeded(std::uint64_t rows_max) {
+  return resource_exhausted("query result exceeds the limit of " + std::to_string(rows_max) + " rows");
+}
+
 inline Status guard_tick(QueryGuard* guard) {
   return guard ? guard->tick() : Status::ok_status();
 }

@@ -5,7 +5,7 @@ namespace kmb::sql::testing {
 Result<std::unique_ptr<projection::ReadView>> StoreSession::read_view() { return store_.view(store_.last_position()); }
 
 Result<CommitResult> StoreSession::write(
-    const std::function<Result<kernel::CommandRecord>(const projection::ReadView&)>& build,
+    const RecordBuilder& build,
     const AuditContext& audit) {
   Result<kernel::CommandRecord> built = [&]() {
     std::unique_ptr<projection::ReadView> latest = store_.view(store_.last_position());

@@ -24,7 +24,7 @@ class StoreSession final : public Session {
       : next_position_(first_position), next_timestamp_ns_(start_ns) {}
 
   Result<std::unique_ptr<projection::ReadView>> read_view() override;
-  Result<CommitResult> write(const std::function<Result<kernel::CommandRecord>(const projection::ReadView&)>& build,
+  Result<CommitResult> write(const RecordBuilder& build,
                              const AuditContext& audit) override;
 
   // The commit time of the next record.
